@@ -1,0 +1,2 @@
+export { assertNever } from './assert-never';
+export { sleep } from './sleep';
