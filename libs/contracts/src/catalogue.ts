@@ -1,0 +1,75 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+
+import { ChannelUpdatedV1 } from './events/channel-updated.v1';
+import { ConversationMessageRecordedV1 } from './events/conversation-message-recorded.v1';
+import { OutboundReplyFailedV1 } from './events/outbound-reply-failed.v1';
+import { OutboundReplyRequestedV1 } from './events/outbound-reply-requested.v1';
+import { OutboundReplySentV1 } from './events/outbound-reply-sent.v1';
+import { TicketCreatedV1 } from './events/ticket-created.v1';
+import { TicketMessageAddedV1 } from './events/ticket-message-added.v1';
+import { WechatEventReceivedV1 } from './events/wechat-event-received.v1';
+import { WechatMessageReceivedV1 } from './events/wechat-message-received.v1';
+import { EventEnvelope } from './envelope';
+import { RoutingKeys, type RoutingKey } from './routing-keys';
+
+/** Routing key → payload class: the one place that says what each message carries. */
+export const EventCatalogue = {
+  [RoutingKeys.channelUpdated]: ChannelUpdatedV1,
+  [RoutingKeys.wechatMessageReceived]: WechatMessageReceivedV1,
+  [RoutingKeys.wechatEventReceived]: WechatEventReceivedV1,
+  [RoutingKeys.conversationMessageRecorded]: ConversationMessageRecordedV1,
+  [RoutingKeys.ticketCreated]: TicketCreatedV1,
+  [RoutingKeys.ticketMessageAdded]: TicketMessageAddedV1,
+  [RoutingKeys.outboundReplyRequested]: OutboundReplyRequestedV1,
+  [RoutingKeys.outboundReplySent]: OutboundReplySentV1,
+  [RoutingKeys.outboundReplyFailed]: OutboundReplyFailedV1,
+} as const satisfies Record<RoutingKey, new () => object>;
+
+export type EventPayload<K extends RoutingKey> = InstanceType<(typeof EventCatalogue)[K]>;
+
+export class ContractViolationError extends Error {
+  constructor(
+    readonly routingKey: string,
+    readonly problems: string[],
+  ) {
+    super(`Message ${routingKey} breaks its contract: ${problems.join('; ')}`);
+    this.name = 'ContractViolationError';
+  }
+}
+
+function flatten(errors: ValidationError[], path = ''): string[] {
+  return errors.flatMap((error) => {
+    const at = path === '' ? error.property : `${path}.${error.property}`;
+    const own = Object.values(error.constraints ?? {}).map((text) => `${at}: ${text}`);
+    return [...own, ...flatten(error.children ?? [], at)];
+  });
+}
+
+function validated<T extends object>(cls: new () => T, plain: unknown, key: string): T {
+  if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
+    throw new ContractViolationError(key, ['not an object']);
+  }
+  const instance = plainToInstance(cls, plain);
+  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length > 0) {
+    throw new ContractViolationError(key, flatten(errors));
+  }
+  return instance;
+}
+
+/** Validates a payload against its contract; throws ContractViolationError with every problem. */
+export function validateEventData<K extends RoutingKey>(key: K, data: unknown): EventPayload<K> {
+  const cls = EventCatalogue[key] as new () => EventPayload<K>;
+  return validated(cls, data, key);
+}
+
+/** Validates a whole envelope, then its payload against the contract named by `type`. */
+export function parseEnvelope(plain: unknown): EventEnvelope<object> {
+  const envelope = validated(EventEnvelope, plain, 'envelope');
+  if (!(envelope.type in EventCatalogue)) {
+    throw new ContractViolationError(String(envelope.type), ['unknown message type']);
+  }
+  envelope.data = validateEventData(envelope.type, envelope.data);
+  return envelope;
+}

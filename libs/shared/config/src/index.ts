@@ -1,0 +1,3 @@
+export { AppConfig, NODE_ENVIRONMENTS, type NodeEnvironment } from './app-config';
+export { ConfigModule } from './config.module';
+export { ConfigValidationError, loadConfig } from './load-config';

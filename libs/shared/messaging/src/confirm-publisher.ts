@@ -1,0 +1,147 @@
+import { Logger } from '@nestjs/common';
+import type { ChannelModel, ConfirmChannel, Message, Options } from 'amqplib';
+
+import type { EventEnvelope } from '@wechat-desk/contracts';
+
+import type { AmqpConnection } from './amqp-connection';
+import {
+  BrokerUnavailableError,
+  PublishNackedError,
+  PublishTimeoutError,
+  UnroutableMessageError,
+} from './errors';
+
+const CONFIRM_ID_HEADER = 'x-confirm-id';
+
+interface Pending {
+  resolve: () => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+  returned: boolean;
+}
+
+/**
+ * Publishes persistent, mandatory messages on a confirm channel: the promise resolves only once
+ * the broker took responsibility, and rejects when it refused, could not route, or did not answer.
+ */
+export class ConfirmPublisher {
+  private readonly logger = new Logger(ConfirmPublisher.name);
+  private channel: ConfirmChannel | null = null;
+  private readonly pending = new Map<string, Pending>();
+  private sequence = 0;
+
+  constructor(
+    private readonly connection: AmqpConnection,
+    private readonly exchange: string,
+    private readonly defaultTimeoutMs: number,
+  ) {}
+
+  async init(): Promise<void> {
+    await this.connection.onReady((model) => this.openChannel(model));
+  }
+
+  get ready(): boolean {
+    return this.channel !== null;
+  }
+
+  publish(envelope: EventEnvelope, options: { timeoutMs?: number } = {}): Promise<void> {
+    return this.send(this.exchange, envelope.type, Buffer.from(JSON.stringify(envelope)), {
+      messageId: envelope.id,
+      type: envelope.type,
+      correlationId: envelope.correlationId,
+      timestamp: Math.floor(Date.parse(envelope.occurredAt) / 1000),
+      timeoutMs: options.timeoutMs,
+    });
+  }
+
+  /** Puts a copy of a consumed message straight into a queue (retry and dead-letter hops). */
+  publishToQueue(queue: string, original: Message, headers: Record<string, unknown>): Promise<void> {
+    return this.send('', queue, original.content, {
+      messageId: original.properties.messageId as string | undefined,
+      type: original.properties.type as string | undefined,
+      correlationId: original.properties.correlationId as string | undefined,
+      timestamp: original.properties.timestamp as number | undefined,
+      headers: { ...(original.properties.headers ?? {}), ...headers },
+    });
+  }
+
+  private send(
+    exchange: string,
+    routingKey: string,
+    content: Buffer,
+    props: Options.Publish & { timeoutMs?: number | undefined },
+  ): Promise<void> {
+    const channel = this.channel;
+    if (channel === null) {
+      return Promise.reject(new BrokerUnavailableError('RabbitMQ is not connected'));
+    }
+    const confirmId = `${process.pid}-${++this.sequence}`;
+    const { timeoutMs, ...publishProps } = props;
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(confirmId);
+        reject(new PublishTimeoutError(`RabbitMQ did not confirm ${routingKey} in time`));
+      }, timeoutMs ?? this.defaultTimeoutMs);
+      this.pending.set(confirmId, { resolve, reject, timer, returned: false });
+      try {
+        channel.publish(
+          exchange,
+          routingKey,
+          content,
+          {
+            ...publishProps,
+            persistent: true,
+            mandatory: true,
+            contentType: 'application/json',
+            headers: { ...(publishProps.headers ?? {}), [CONFIRM_ID_HEADER]: confirmId },
+          },
+          (error: unknown) => this.settle(confirmId, routingKey, error),
+        );
+      } catch (error) {
+        this.settle(confirmId, routingKey, error ?? new Error('publish failed'));
+      }
+    });
+  }
+
+  private settle(confirmId: string, routingKey: string, error: unknown): void {
+    const entry = this.pending.get(confirmId);
+    if (entry === undefined) {
+      return;
+    }
+    this.pending.delete(confirmId);
+    clearTimeout(entry.timer);
+    if (error !== null && error !== undefined) {
+      entry.reject(
+        this.channel === null
+          ? new BrokerUnavailableError(`RabbitMQ connection lost before confirming ${routingKey}`)
+          : new PublishNackedError(`RabbitMQ refused ${routingKey}`),
+      );
+    } else if (entry.returned) {
+      entry.reject(new UnroutableMessageError(`No queue is bound for ${routingKey}`));
+    } else {
+      entry.resolve();
+    }
+  }
+
+  private async openChannel(model: ChannelModel): Promise<void> {
+    const channel = await model.createConfirmChannel();
+    channel.on('return', (message: Message) => {
+      const id = message.properties.headers?.[CONFIRM_ID_HEADER] as string | undefined;
+      const entry = id === undefined ? undefined : this.pending.get(id);
+      if (entry !== undefined) {
+        entry.returned = true;
+      }
+    });
+    channel.on('error', (error: Error) => this.logger.warn(`Publisher channel error: ${error.message}`));
+    channel.on('close', () => {
+      if (this.channel === channel) {
+        this.channel = null;
+      }
+      // amqplib errors the callbacks of unconfirmed publishes on close; this catches any it misses.
+      for (const [id] of this.pending) {
+        this.settle(id, 'message', new BrokerUnavailableError('channel closed'));
+      }
+    });
+    this.channel = channel;
+  }
+}

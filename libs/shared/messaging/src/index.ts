@@ -1,0 +1,24 @@
+export { AmqpConnection, describeError, type AmqpConnectionOptions } from './amqp-connection';
+export { AmqpContext } from './amqp-context';
+export { AMQP_TRANSPORT, AmqpTransport, type AmqpTransportOptions } from './amqp-transport';
+export { ConfirmPublisher } from './confirm-publisher';
+export { assertTopology } from './declare-topology';
+export {
+  BrokerUnavailableError,
+  NonRetryableError,
+  PublishNackedError,
+  PublishTimeoutError,
+  UnroutableMessageError,
+} from './errors';
+export { MessagingModule, type MessagingModuleOptions } from './messaging.module';
+export { OutboxRelay } from './outbox-relay';
+export { decideOnFailure, type FailureDecision } from './retry-policy';
+export {
+  BROKER_DELIVERY_LIMIT,
+  declareTopology,
+  SERVICE_NAMES,
+  SUBSCRIPTIONS,
+  topologyNames,
+  type ServiceName,
+  type TopologyNames,
+} from './topology';

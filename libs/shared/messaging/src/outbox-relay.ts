@@ -1,0 +1,141 @@
+import { Logger } from '@nestjs/common';
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+
+import type { EventEnvelope } from '@wechat-desk/contracts';
+import { outboxNotifyChannel } from '@wechat-desk/shared/persistence';
+import { sleep } from '@wechat-desk/shared/util';
+
+import { describeError } from './amqp-connection';
+import type { ConfirmPublisher } from './confirm-publisher';
+
+interface OutboxRow {
+  position: string;
+  envelope: EventEnvelope;
+}
+
+/**
+ * Publishes committed outbox rows with confirms and deletes them once confirmed. Woken by the
+ * NOTIFY of each commit, polling as a fallback; rows locked with SKIP LOCKED so replicas share.
+ */
+export class OutboxRelay {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private pendingWake = false;
+  private listener: Client | null = null;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly publisher: ConfirmPublisher,
+    private readonly schema: string,
+    private readonly databaseUrl: string,
+    private readonly options: { batchSize: number; pollIntervalMs: number } = {
+      batchSize: 200,
+      pollIntervalMs: 1_000,
+    },
+  ) {}
+
+  start(): void {
+    if (this.running) {
+      return;
+    }
+    this.running = true;
+    void this.listen();
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.kick();
+    await this.loop;
+    await this.listener?.end().catch(() => undefined);
+  }
+
+  kick(): void {
+    this.pendingWake = true;
+    this.wake?.();
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let relayed = 0;
+      try {
+        relayed = this.publisher.ready ? await this.relayBatch() : 0;
+      } catch (error) {
+        this.logger.warn(`Outbox relay failed: ${describeError(error)}`);
+        await sleep(500);
+      }
+      if (relayed === 0 && this.running) {
+        await this.idle();
+      }
+    }
+  }
+
+  private idle(): Promise<void> {
+    if (this.pendingWake) {
+      this.pendingWake = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, this.options.pollIntervalMs);
+      const self = this;
+      function done(): void {
+        clearTimeout(timer);
+        self.wake = null;
+        self.pendingWake = false;
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  /** Returns how many rows were published. */
+  private async relayBatch(): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows: OutboxRow[] = await manager.query(
+        `SELECT position, envelope FROM "${this.schema}".outbox ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [this.options.batchSize],
+      );
+      if (rows.length === 0) {
+        return 0;
+      }
+      const results = await Promise.allSettled(rows.map((row) => this.publisher.publish(row.envelope)));
+      const confirmed = rows.filter((_, i) => results[i]?.status === 'fulfilled').map((row) => row.position);
+      const failure = results.find((result) => result.status === 'rejected');
+      if (failure !== undefined) {
+        this.logger.warn(`Outbox relay: ${rows.length - confirmed.length} not confirmed: ${describeError(failure.reason)}`);
+      }
+      if (confirmed.length > 0) {
+        await manager.query(`DELETE FROM "${this.schema}".outbox WHERE position = ANY($1::bigint[])`, [confirmed]);
+      }
+      return failure === undefined ? confirmed.length : 0;
+    });
+  }
+
+  private async listen(): Promise<void> {
+    while (this.running) {
+      const client = new Client({ connectionString: this.databaseUrl, application_name: `${this.schema}-outbox-relay` });
+      try {
+        await client.connect();
+        this.listener = client;
+        client.on('notification', () => this.kick());
+        await client.query(`LISTEN "${outboxNotifyChannel(this.schema)}"`);
+        this.kick();
+        await new Promise<void>((resolve) => {
+          client.on('error', () => resolve());
+          client.on('end', () => resolve());
+        });
+      } catch (error) {
+        if (this.running) {
+          this.logger.warn(`Outbox listener lost (${describeError(error)}); polling until it is back`);
+        }
+      }
+      await client.end().catch(() => undefined);
+      if (this.running) {
+        await sleep(1_000);
+      }
+    }
+  }
+}

@@ -1,0 +1,5 @@
+export { createServiceDataSource, SERVICE_SCHEMAS, type ServiceSchema } from './data-source';
+export { dropDatabase, ensureDatabaseExists } from './database';
+export { migrateAll, type ServiceMigrations } from './migrate';
+export { enqueueEvents, outboxNotifyChannel, outboxTableSql } from './outbox';
+export { PersistenceModule, SERVICE_SCHEMA, type PersistenceModuleOptions } from './persistence.module';
