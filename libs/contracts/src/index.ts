@@ -1,3 +1,4 @@
+export { openChannelSecrets, sealChannelSecrets } from './channel-secrets';
 export {
   ContractViolationError,
   EventCatalogue,

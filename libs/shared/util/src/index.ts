@@ -1,2 +1,3 @@
 export { assertNever } from './assert-never';
+export { SecretBox } from './secret-box';
 export { sleep } from './sleep';

@@ -1,0 +1,1 @@
+export { startService, type StartServiceOptions } from './start-service';

@@ -1,0 +1,1 @@
+export { RedisModule } from './redis.module';
