@@ -1,0 +1,158 @@
+import { parseArgs } from 'node:util';
+
+import {
+  isPushMode,
+  PUSH_MODES,
+  type PushTarget,
+  randomMsgId,
+  type TextMessageInput,
+  WECHAT_PUSH_TIMEOUT_MS,
+} from '@wechat-desk/wechat/push-client';
+
+export const PUSH_CLI_USAGE = `Sends a WeChat push (or the URL-verification GET) the way WeChat does.
+
+Push a text message:
+  push-cli --url URL --token TOKEN [--mode plaintext|compatible|secure] [--aes-key KEY --app-id wx…]
+           --to gh_ORIGINAL_ID --from OPENID --text TEXT [--msg-id N] [--create-time S] [--times N]
+           [--timeout-ms MS]
+Verify the callback URL:
+  push-cli --verify --url URL --token TOKEN [--echostr S] [--timeout-ms MS]
+
+  --mode         defaults to secure when --aes-key is given, else plaintext
+  --msg-id       defaults to a random 64-bit id; repeated --times reuse it (like WeChat's retries)
+  --times        how many deliveries of the same message (default 1)
+  --timeout-ms   WeChat's deadline, default ${WECHAT_PUSH_TIMEOUT_MS}
+`;
+
+/** A mistake in the command line; printed with the usage text. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export type PushCliCommand =
+  | { kind: 'help' }
+  | { kind: 'verify'; target: PushTarget; echostr?: string; timeoutMs: number }
+  | {
+      kind: 'push';
+      target: PushTarget;
+      message: TextMessageInput;
+      times: number;
+      timeoutMs: number;
+    };
+
+const OPTIONS = {
+  url: { type: 'string' },
+  token: { type: 'string' },
+  mode: { type: 'string' },
+  'aes-key': { type: 'string' },
+  'app-id': { type: 'string' },
+  to: { type: 'string' },
+  from: { type: 'string' },
+  text: { type: 'string' },
+  'msg-id': { type: 'string' },
+  'create-time': { type: 'string' },
+  times: { type: 'string' },
+  'timeout-ms': { type: 'string' },
+  verify: { type: 'boolean' },
+  echostr: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type ParsedValues = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
+
+export function parsePushCliArgs(argv: readonly string[]): PushCliCommand {
+  const values = parseValues(argv);
+  if (values.help === true) {
+    return { kind: 'help' };
+  }
+  const timeoutMs = positiveInt(values['timeout-ms'], '--timeout-ms', WECHAT_PUSH_TIMEOUT_MS);
+  const target = parseTarget(values);
+  if (values.verify === true) {
+    return { kind: 'verify', target, timeoutMs, ...optional('echostr', values.echostr) };
+  }
+  const msgId = values['msg-id'] ?? randomMsgId();
+  if (!/^\d{1,20}$/.test(msgId)) {
+    throw new UsageError('--msg-id must be a decimal number');
+  }
+  const message: TextMessageInput = {
+    toUserName: required(values.to, '--to'),
+    fromUserName: required(values.from, '--from'),
+    content: required(values.text, '--text'),
+    msgId,
+    ...optional('createTime', optionalInt(values['create-time'], '--create-time')),
+  };
+  return {
+    kind: 'push',
+    target: { ...target, originalId: message.toUserName, openId: message.fromUserName },
+    message,
+    times: positiveInt(values.times, '--times', 1),
+    timeoutMs,
+  };
+}
+
+function parseValues(argv: readonly string[]): ParsedValues {
+  try {
+    return parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false })
+      .values;
+  } catch (error: unknown) {
+    // parseArgs reports unknown options, missing values and stray positionals as TypeErrors.
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function parseTarget(values: ParsedValues): PushTarget {
+  const mode = values.mode ?? (values['aes-key'] === undefined ? 'plaintext' : 'secure');
+  if (!isPushMode(mode)) {
+    throw new UsageError(`--mode must be one of ${PUSH_MODES.join(', ')}`);
+  }
+  const target: PushTarget = {
+    callbackUrl: parseUrl(required(values.url, '--url')),
+    token: required(values.token, '--token'),
+    mode,
+  };
+  if (mode !== 'plaintext' && values.verify !== true) {
+    target.encodingAesKey = required(values['aes-key'], `--aes-key (${mode} mode)`);
+    target.appId = required(values['app-id'], `--app-id (${mode} mode)`);
+  }
+  return target;
+}
+
+function parseUrl(value: string): string {
+  if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) {
+    throw new UsageError(`--url must be an http(s) URL, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function required(value: string | undefined, name: string): string {
+  if (value === undefined || value === '') {
+    throw new UsageError(`${name} is required`);
+  }
+  return value;
+}
+
+function optionalInt(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    throw new UsageError(`${name} must be a whole number`);
+  }
+  return Number(value);
+}
+
+function positiveInt(value: string | undefined, name: string, fallback: number): number {
+  const parsed = optionalInt(value, name) ?? fallback;
+  if (parsed < 1) {
+    throw new UsageError(`${name} must be at least 1`);
+  }
+  return parsed;
+}
+
+/** Spreads `{ [key]: value }` only when the value is present. */
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Partial<Record<K, V>>);
+}

@@ -1,0 +1,101 @@
+import { decryptMessage, parseWechatXml } from '@wechat-desk/wechat/crypto';
+
+import { type CliIo, runPushCli } from './push-cli';
+
+const aesKey = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
+const args = [
+  '--url',
+  'http://localhost:8080/wechat/ch_1',
+  '--token',
+  'T0ken',
+  '--to',
+  'gh_0123456789ab',
+  '--from',
+  'oUSER',
+  '--text',
+  '你好',
+];
+
+describe(runPushCli.name, () => {
+  let fetchMock: jest.SpiedFunction<typeof fetch>;
+  let out: string;
+  let err: string;
+  const io: CliIo = {
+    out: (text) => {
+      out += text;
+    },
+    err: (text) => {
+      err += text;
+    },
+  };
+
+  beforeEach(() => {
+    out = '';
+    err = '';
+    fetchMock = jest.spyOn(globalThis, 'fetch');
+  });
+
+  afterEach(() => {
+    fetchMock.mockRestore();
+  });
+
+  it('sends the same message --times times and prints each answer', async () => {
+    fetchMock.mockImplementation(() => Promise.resolve(new Response('success')));
+    const code = await runPushCli(
+      [
+        ...args,
+        '--aes-key',
+        aesKey,
+        '--app-id',
+        'wx0123456789abcdef',
+        '--msg-id',
+        '99',
+        '--times',
+        '3',
+      ],
+      io,
+    );
+    expect(code).toBe(0);
+    expect(fetchMock).toHaveBeenCalledTimes(3);
+    expect(out).toMatch(
+      /^push text MsgId=99 mode=secure to http:\/\/localhost:8080\/wechat\/ch_1\n/,
+    );
+    expect(out.match(/attempt \d\/3: HTTP 200 in \d+ ms\nsuccess\n/g)).toHaveLength(3);
+    const inners = fetchMock.mock.calls.map(([, init]) => {
+      const envelope = parseWechatXml(String(init?.body as string));
+      return decryptMessage(aesKey, envelope['Encrypt'] as string).message;
+    });
+    expect(new Set(inners).size).toBe(1);
+    expect(parseWechatXml(inners[0])).toMatchObject({ MsgId: '99', Content: '你好' });
+  });
+
+  it('exits 1 when an attempt fails or times out, and keeps going', async () => {
+    fetchMock
+      .mockResolvedValueOnce(new Response('nope', { status: 401 }))
+      .mockRejectedValueOnce(new TypeError('fetch failed', { cause: new Error('ECONNREFUSED') }))
+      .mockResolvedValueOnce(new Response(''));
+    expect(await runPushCli([...args, '--times', '3'], io)).toBe(1);
+    expect(out).toContain('attempt 1/3: HTTP 401');
+    expect(out).toContain('attempt 2/3: request failed: fetch failed (ECONNREFUSED)');
+    expect(out).toContain('attempt 3/3: HTTP 200');
+  });
+
+  it('verifies the callback URL', async () => {
+    fetchMock.mockResolvedValue(new Response('777'));
+    expect(await runPushCli([...args.slice(0, 4), '--verify', '--echostr', '777'], io)).toBe(0);
+    expect(out).toMatch(/^verify: HTTP 200 in \d+ ms, accepted\n777\n$/);
+    fetchMock.mockResolvedValue(new Response('"777"'));
+    expect(await runPushCli([...args.slice(0, 4), '--verify', '--echostr', '777'], io)).toBe(1);
+  });
+
+  it('prints usage errors to stderr and exits 2', async () => {
+    expect(await runPushCli(['--url', 'http://x/y'], io)).toBe(2);
+    expect(err).toMatch(/^error: --token is required\n\nSends a WeChat push/);
+    expect(fetchMock).not.toHaveBeenCalled();
+  });
+
+  it('prints the usage for --help', async () => {
+    expect(await runPushCli(['--help'], io)).toBe(0);
+    expect(out).toContain('--verify');
+  });
+});

@@ -1,0 +1,51 @@
+export {
+  APP_ID_PATTERN,
+  APP_SECRET_PATTERN,
+  ORIGINAL_ID_PATTERN,
+  parseSimAccountsEnv,
+  type SimAccount,
+  type SimAccountInput,
+  validateAccountInput,
+} from './lib/accounts';
+export { type Clock, SIMULATOR_CLOCK, systemClock } from './lib/clock';
+export {
+  CUSTOM_MESSAGE_TYPES,
+  type CustomMessageType,
+  MAX_TEXT_CONTENT_BYTES,
+  validateCustomMessage,
+} from './lib/custom-message.validation';
+export { WECHAT_JSON_CONTENT_TYPE } from './lib/http-input';
+export {
+  SIMULATOR_OPTIONS,
+  simulatorOptionsFromEnv,
+  type WechatSimulatorOptions,
+} from './lib/options';
+export { WECHAT_PATHS } from './lib/paths';
+export {
+  createWechatSimulatorApp,
+  type CreateSimulatorAppOptions,
+  registerRawBodyParser,
+} from './lib/simulator-app';
+export {
+  type IssuedToken,
+  type RecordedCall,
+  SimulatorStateService,
+  STABLE_ROTATE_BEFORE_S,
+  SUPERSEDED_GRACE_S,
+  TOKEN_LIFETIME_S,
+  type TokenCheck,
+  type TokenGrant,
+  type TokenKind,
+} from './lib/simulator-state.service';
+export {
+  type TokenResponse,
+  WechatApiService,
+  type WechatResponse,
+} from './lib/wechat-api.service';
+export {
+  WECHAT_ERRORS,
+  type WechatErrorBody,
+  type WechatErrorName,
+  wechatError,
+} from './lib/wechat-errors';
+export { WechatSimulatorModule } from './lib/wechat-simulator.module';

@@ -1,0 +1,6 @@
+/** The WeChat API paths the simulator implements. */
+export const WECHAT_PATHS = {
+  stableToken: '/cgi-bin/stable_token',
+  token: '/cgi-bin/token',
+  customSend: '/cgi-bin/message/custom/send',
+} as const;

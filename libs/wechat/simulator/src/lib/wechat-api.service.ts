@@ -1,0 +1,146 @@
+import { Injectable, Logger } from '@nestjs/common';
+
+import { isRecord, type SimAccount } from './accounts';
+import { validateCustomMessage } from './custom-message.validation';
+import { WECHAT_PATHS } from './paths';
+import { SimulatorStateService, type TokenGrant } from './simulator-state.service';
+import { type WechatErrorBody, type WechatErrorName, wechatError } from './wechat-errors';
+
+export interface TokenResponse {
+  access_token: string;
+  expires_in: number;
+}
+
+export type WechatResponse = TokenResponse | WechatErrorBody;
+
+export type QueryParams = Record<string, string>;
+
+/** What one WeChat API call needs to be answered and recorded. */
+interface CallContext {
+  method: 'GET' | 'POST';
+  path: string;
+  query: QueryParams;
+  rawBody: string;
+  json: unknown;
+  accessToken: string | null;
+  appId: string | null;
+}
+
+const CLIENT_CREDENTIAL = 'client_credential';
+
+/** WeChat's API semantics on top of the simulator state; every call is recorded. */
+@Injectable()
+export class WechatApiService {
+  private readonly logger = new Logger('WechatSimulator');
+
+  constructor(private readonly state: SimulatorStateService) {}
+
+  /** `POST /cgi-bin/stable_token` with a JSON body. */
+  stableToken(query: QueryParams, rawBody: string): WechatResponse {
+    const json = parseJson(rawBody);
+    const fields = isRecord(json) ? json : undefined;
+    const appId = typeof fields?.['appid'] === 'string' ? fields['appid'] : null;
+    const context = call('POST', WECHAT_PATHS.stableToken, query, rawBody, json, { appId });
+    if (fields === undefined) {
+      return this.answer(context, wechatError('dataFormatError'));
+    }
+    const account = this.authenticate(fields['grant_type'], fields['appid'], fields['secret']);
+    if (typeof account === 'string') {
+      return this.answer(context, wechatError(account));
+    }
+    const grant = this.state.stableToken(account.appId, fields['force_refresh'] === true);
+    return this.answer(context, tokenResponse(grant));
+  }
+
+  /** `GET /cgi-bin/token?grant_type=client_credential&appid=&secret=`. */
+  classicToken(query: QueryParams): WechatResponse {
+    const context = call('GET', WECHAT_PATHS.token, query, '', null, {
+      appId: query['appid'] ?? null,
+    });
+    const account = this.authenticate(query['grant_type'], query['appid'], query['secret']);
+    if (typeof account === 'string') {
+      return this.answer(context, wechatError(account));
+    }
+    return this.answer(context, tokenResponse(this.state.classicToken(account.appId)));
+  }
+
+  /** `POST /cgi-bin/message/custom/send?access_token=`: the token first, then the body. */
+  customSend(query: QueryParams, rawBody: string): WechatResponse {
+    const accessToken = query['access_token'] || null;
+    const check = accessToken === null ? null : this.state.checkAccessToken(accessToken);
+    const json = parseJson(rawBody);
+    const context = call('POST', WECHAT_PATHS.customSend, query, rawBody, json, {
+      accessToken,
+      appId: check?.appId ?? null,
+    });
+
+    if (check === null) {
+      return this.answer(context, wechatError('accessTokenMissing'));
+    }
+    if (!check.ok) {
+      return this.answer(context, wechatError(check.error));
+    }
+    if (rawBody.trim() === '') {
+      return this.answer(context, wechatError('emptyPostData'));
+    }
+    if (json === undefined) {
+      return this.answer(context, wechatError('dataFormatError'));
+    }
+    return this.answer(context, wechatError(validateCustomMessage(json) ?? 'ok'));
+  }
+
+  /** Checks in WeChat's order: grant_type, then appid, then secret. */
+  private authenticate(
+    grantType: unknown,
+    appId: unknown,
+    secret: unknown,
+  ): SimAccount | WechatErrorName {
+    if (grantType !== CLIENT_CREDENTIAL) {
+      return 'invalidGrantType';
+    }
+    const account = typeof appId === 'string' ? this.state.getAccount(appId) : undefined;
+    if (!account) {
+      return 'invalidAppId';
+    }
+    return secret === account.appSecret ? account : 'invalidAppSecret';
+  }
+
+  private answer(context: CallContext, response: WechatResponse): WechatResponse {
+    const { errcode, errmsg } = 'errcode' in response ? response : wechatError('ok');
+    this.state.recordCall({ ...context, json: context.json ?? null, errcode, errmsg });
+    this.logger.debug(`${context.method} ${context.path} appid=${context.appId} → ${errcode}`);
+    return response;
+  }
+}
+
+function call(
+  method: CallContext['method'],
+  path: string,
+  query: QueryParams,
+  rawBody: string,
+  json: unknown,
+  who: { accessToken?: string | null; appId: string | null },
+): CallContext {
+  return {
+    method,
+    path,
+    query,
+    rawBody,
+    json,
+    accessToken: who.accessToken ?? null,
+    appId: who.appId,
+  };
+}
+
+function tokenResponse(grant: TokenGrant): TokenResponse {
+  return { access_token: grant.accessToken, expires_in: grant.expiresIn };
+}
+
+/** undefined when the text is not JSON (an empty body included). */
+function parseJson(rawBody: string): unknown {
+  try {
+    return JSON.parse(rawBody) as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,295 @@
+import 'reflect-metadata';
+
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+
+import {
+  createWechatSimulatorApp,
+  type RecordedCall,
+  WECHAT_ERRORS,
+  WECHAT_JSON_CONTENT_TYPE,
+  WechatSimulatorModule,
+} from './index';
+
+const account = {
+  appId: 'wx0123456789abcdef',
+  appSecret: '0123456789abcdef0123456789abcdef',
+  originalId: 'gh_0123456789ab',
+};
+const credentials = {
+  grant_type: 'client_credential',
+  appid: account.appId,
+  secret: account.appSecret,
+};
+
+describe('WeChat simulator over HTTP', () => {
+  let app: NestFastifyApplication;
+  let baseUrl: string;
+  let now = Date.UTC(2026, 0, 1);
+  const advance = (seconds: number): void => {
+    now += seconds * 1000;
+  };
+
+  beforeAll(async () => {
+    app = await createWechatSimulatorApp(WechatSimulatorModule.forRoot({ clock: () => now }), {
+      logger: false,
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    baseUrl = await app.getUrl();
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  beforeEach(async () => {
+    expect((await fetch(`${baseUrl}/sim/state`, { method: 'DELETE' })).status).toBe(204);
+    const created = await postJson('/sim/accounts', JSON.stringify(account));
+    expect(created.status).toBe(201);
+  });
+
+  /** contentType null: bytes without any Content-Type header. */
+  async function postJson(
+    path: string,
+    body: string,
+    contentType: string | null = 'application/json',
+  ): Promise<Response> {
+    return fetch(`${baseUrl}${path}`, {
+      method: 'POST',
+      ...(contentType === null
+        ? { body: new TextEncoder().encode(body) }
+        : { headers: { 'Content-Type': contentType }, body }),
+    });
+  }
+
+  /** Calls a WeChat endpoint and checks it answers like WeChat: HTTP 200, WeChat's JSON type. */
+  async function wechat(response: Promise<Response>): Promise<Record<string, unknown>> {
+    const res = await response;
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe(WECHAT_JSON_CONTENT_TYPE);
+    return (await res.json()) as Record<string, unknown>;
+  }
+
+  async function stableToken(extra: Record<string, unknown> = {}): Promise<string> {
+    const body = await wechat(
+      postJson('/cgi-bin/stable_token', JSON.stringify({ ...credentials, ...extra })),
+    );
+    expect(typeof body['access_token']).toBe('string');
+    return body['access_token'] as string;
+  }
+
+  async function classicToken(): Promise<string> {
+    const query = new URLSearchParams(credentials).toString();
+    const body = await wechat(fetch(`${baseUrl}/cgi-bin/token?${query}`));
+    return body['access_token'] as string;
+  }
+
+  function send(token: string | null, body: string, contentType?: string | null) {
+    const query = token === null ? '' : `?access_token=${encodeURIComponent(token)}`;
+    return wechat(postJson(`/cgi-bin/message/custom/send${query}`, body, contentType));
+  }
+
+  async function items<T = RecordedCall>(path: string): Promise<T[]> {
+    const res = await fetch(`${baseUrl}${path}`);
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { items: T[] }).items;
+  }
+
+  const textBody = JSON.stringify({ touser: 'oUSER', msgtype: 'text', text: { content: 'hi' } });
+
+  it('answers GET /health/live', async () => {
+    const res = await fetch(`${baseUrl}/health/live`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  describe('control API', () => {
+    it('validates and lists accounts', async () => {
+      const bad = await postJson('/sim/accounts', JSON.stringify({ appId: 'wx1', appSecret: 'x' }));
+      expect(bad.status).toBe(400);
+      expect(await bad.json()).toMatchObject({
+        error: { code: 'VALIDATION_FAILED', details: { appId: expect.any(String) } },
+      });
+      expect((await postJson('/sim/accounts', 'nope')).status).toBe(400);
+      expect(await items('/sim/accounts')).toEqual([account]);
+    });
+
+    it('refuses to expire tokens of an unknown account', async () => {
+      const res = await fetch(`${baseUrl}/sim/accounts/wx1111111111111111/expire-tokens`, {
+        method: 'POST',
+      });
+      expect(res.status).toBe(404);
+    });
+  });
+
+  describe('POST /cgi-bin/stable_token', () => {
+    it('returns the same token while valid, counting expires_in down', async () => {
+      const res = await postJson('/cgi-bin/stable_token', JSON.stringify(credentials));
+      const raw = await res.text();
+      expect(raw).toMatch(/^\{"access_token":"[A-Za-z0-9_-]{100,}","expires_in":7200\}$/);
+      const first = (JSON.parse(raw) as { access_token: string }).access_token;
+      advance(60);
+      expect(await wechat(postJson('/cgi-bin/stable_token', JSON.stringify(credentials)))).toEqual({
+        access_token: first,
+        expires_in: 7140,
+      });
+    });
+
+    it('force_refresh issues a new token and the old one stops working', async () => {
+      const first = await stableToken();
+      const second = await stableToken({ force_refresh: true });
+      expect(second).not.toBe(first);
+      expect(await send(first, textBody)).toEqual(WECHAT_ERRORS.invalidCredential);
+      expect(await send(second, textBody)).toEqual(WECHAT_ERRORS.ok);
+    });
+
+    it.each([
+      ['grant_type missing', 40002, JSON.stringify({ appid: account.appId, secret: 'x' })],
+      ['unknown appid', 40013, JSON.stringify({ ...credentials, appid: 'wx1111111111111111' })],
+      ['wrong secret', 40125, JSON.stringify({ ...credentials, secret: 'f'.repeat(32) })],
+      ['body not JSON', 47001, 'grant_type=client_credential'],
+    ])('%s → %d with HTTP 200', async (_name, errcode, body) => {
+      const answer = await wechat(postJson('/cgi-bin/stable_token', body));
+      expect(answer['errcode']).toBe(errcode);
+      expect(Object.keys(answer)).toEqual(['errcode', 'errmsg']);
+    });
+  });
+
+  describe('GET /cgi-bin/token', () => {
+    it('supersedes: the previous token works for 5 minutes, then answers 40001', async () => {
+      const stable = await stableToken();
+      const first = await classicToken();
+      const second = await classicToken();
+      expect(second).not.toBe(first);
+      expect(await send(first, textBody)).toEqual(WECHAT_ERRORS.ok);
+      advance(300);
+      expect(await send(first, textBody)).toEqual(WECHAT_ERRORS.invalidCredential);
+      expect(await send(second, textBody)).toEqual(WECHAT_ERRORS.ok);
+      // Isolated from stable_token: that token is untouched.
+      expect(await send(stable, textBody)).toEqual(WECHAT_ERRORS.ok);
+      expect(await stableToken()).toBe(stable);
+    });
+
+    it('refuses wrong credentials', async () => {
+      const answer = await wechat(fetch(`${baseUrl}/cgi-bin/token?grant_type=client_credential`));
+      expect(answer).toEqual(WECHAT_ERRORS.invalidAppId);
+    });
+  });
+
+  describe('POST /cgi-bin/message/custom/send', () => {
+    it('accepts a text message and lists it under /sim/custom-messages', async () => {
+      const token = await stableToken();
+      expect(await send(token, textBody)).toEqual(WECHAT_ERRORS.ok);
+      const [message] = await items(`/sim/custom-messages?appId=${account.appId}&touser=oUSER`);
+      expect(message).toMatchObject({
+        path: '/cgi-bin/message/custom/send',
+        method: 'POST',
+        accessToken: token,
+        appId: account.appId,
+        query: { access_token: token },
+        rawBody: textBody,
+        json: JSON.parse(textBody),
+        errcode: 0,
+        errmsg: 'ok',
+        at: new Date(now).toISOString(),
+      });
+      expect(await items('/sim/custom-messages?touser=oOTHER')).toEqual([]);
+    });
+
+    it('answers each WeChat error code', async () => {
+      const token = await stableToken();
+      const text = (content: string): string =>
+        JSON.stringify({ touser: 'oUSER', msgtype: 'text', text: { content } });
+      expect(await send(null, textBody)).toEqual(WECHAT_ERRORS.accessTokenMissing);
+      expect(await send('not-a-token', textBody)).toEqual(WECHAT_ERRORS.invalidCredential);
+      expect(await send(token, '')).toEqual(WECHAT_ERRORS.emptyPostData);
+      expect(await send(token, '{"touser":')).toEqual(WECHAT_ERRORS.dataFormatError);
+      expect(await send(token, '{"msgtype":"text","text":{"content":"x"}}')).toEqual(
+        WECHAT_ERRORS.invalidOpenId,
+      );
+      expect(await send(token, '{"touser":"oUSER","msgtype":"file"}')).toEqual(
+        WECHAT_ERRORS.invalidMessageType,
+      );
+      expect(await send(token, '{"touser":"oUSER","msgtype":"image","image":{}}')).toEqual(
+        WECHAT_ERRORS.dataFormatError,
+      );
+      expect(await send(token, text('好'.repeat(683)))).toEqual(
+        WECHAT_ERRORS.contentSizeOutOfLimit,
+      );
+      const expired = await fetch(`${baseUrl}/sim/accounts/${account.appId}/expire-tokens`, {
+        method: 'POST',
+      });
+      expect(await expired.json()).toEqual({ appId: account.appId, expired: 1 });
+      expect(await send(token, textBody)).toEqual(WECHAT_ERRORS.accessTokenExpired);
+
+      expect(await items('/sim/custom-messages')).toEqual([]);
+      const attempts = await items('/sim/custom-messages?all=1');
+      expect(attempts.map((call) => call.errcode)).toEqual([
+        41001, 40001, 44002, 47001, 40003, 40008, 47001, 45002, 42001,
+      ]);
+      expect(attempts.map((call) => call.appId)).toEqual([
+        null,
+        null,
+        ...Array<string>(7).fill(account.appId),
+      ]);
+    });
+
+    it('records the raw body byte-for-byte, whatever the spacing, escapes or content type', async () => {
+      const token = await stableToken();
+      const bodies: [string, string | null][] = [
+        [
+          '{"touser":"oUSER","msgtype":"text","text":{"content":"你好 👋 café\\n<a href=\\"https://x\\">x</a>"}}',
+          'application/json; charset=utf-8',
+        ],
+        [
+          '{ "touser" :"oUSER",\n\t"msgtype": "text" , "text":{ "content" : "\\u4f60\\u597d" } }\r\n',
+          'application/json',
+        ],
+        ['{"touser":"oUSER","msgtype":"text","text":{"content":"plain"}}', 'text/plain'],
+        ['{"touser":"oUSER","msgtype":"text","text":{"content":"none"}}', null],
+      ];
+      for (const [body, contentType] of bodies) {
+        expect(await send(token, body, contentType)).toEqual(WECHAT_ERRORS.ok);
+      }
+      const recorded = await items('/sim/custom-messages');
+      expect(recorded.map((call) => call.rawBody)).toEqual(bodies.map(([body]) => body));
+      expect(recorded.map((call) => Buffer.from(call.rawBody, 'utf8'))).toEqual(
+        bodies.map(([body]) => Buffer.from(body, 'utf8')),
+      );
+      expect(recorded[1]?.json).toEqual({
+        touser: 'oUSER',
+        msgtype: 'text',
+        text: { content: '你好' },
+      });
+    });
+
+    it('records a JSON content type with a broken body instead of rejecting it', async () => {
+      const token = await stableToken();
+      expect(await send(token, '{"touser": "oUSER",,}')).toEqual(WECHAT_ERRORS.dataFormatError);
+      const [call] = await items('/sim/custom-messages?all=1');
+      expect(call).toMatchObject({ rawBody: '{"touser": "oUSER",,}', json: null, errcode: 47001 });
+    });
+  });
+
+  it('lists every call, token calls included, filtered by path', async () => {
+    await stableToken();
+    await stableToken();
+    await classicToken();
+    await wechat(postJson('/cgi-bin/stable_token', '{}'));
+    expect(await items('/sim/calls')).toHaveLength(4);
+    const stableCalls = await items('/sim/calls?path=/cgi-bin/stable_token');
+    expect(stableCalls.map((call) => call.errcode)).toEqual([0, 0, 40002]);
+    expect(await items('/sim/calls?path=/cgi-bin/token')).toHaveLength(1);
+  });
+
+  it('DELETE /sim/state clears everything, or keeps accounts on request', async () => {
+    const token = await stableToken();
+    expect((await fetch(`${baseUrl}/sim/state?keepAccounts=1`, { method: 'DELETE' })).status).toBe(
+      204,
+    );
+    expect(await items('/sim/calls')).toEqual([]);
+    expect(await items('/sim/accounts')).toHaveLength(1);
+    expect(await send(token, textBody)).toEqual(WECHAT_ERRORS.invalidCredential);
+    await fetch(`${baseUrl}/sim/state`, { method: 'DELETE' });
+    expect(await items('/sim/accounts')).toEqual([]);
+  });
+});
