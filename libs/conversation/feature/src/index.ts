@@ -1,0 +1,2 @@
+export { conversationMigrations } from '@wechat-desk/conversation/data-access';
+export { ConversationFeatureModule } from './conversation-feature.module';

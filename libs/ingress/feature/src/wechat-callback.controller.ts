@@ -1,0 +1,36 @@
+import { Body, Controller, Get, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+
+import type { PushQuery } from './receive-push/push-verification';
+import { ReceivePush } from './receive-push/receive-push';
+import { VerifyCallbackUrl } from './verify-callback-url/verify-callback-url';
+
+/** What WeChat calls. Bodies are plain text: WeChat reads `success` or `echostr`, nothing else. */
+@Controller('wechat')
+export class WechatCallbackController {
+  constructor(
+    @Inject(ReceivePush) private readonly receivePush: ReceivePush,
+    @Inject(VerifyCallbackUrl) private readonly verifyCallbackUrl: VerifyCallbackUrl,
+  ) {}
+
+  @Get(':channelId')
+  verify(
+    @Param('channelId') channelId: string,
+    @Query() query: Record<string, string | undefined>,
+    @Res() reply: FastifyReply,
+  ): void {
+    const outcome = this.verifyCallbackUrl.execute(channelId, query);
+    void reply.status(outcome.status).type('text/plain').send(outcome.body);
+  }
+
+  @Post(':channelId')
+  async receive(
+    @Param('channelId') channelId: string,
+    @Query() query: PushQuery,
+    @Body() body: unknown,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const outcome = await this.receivePush.execute(channelId, query, typeof body === 'string' ? body : '');
+    await reply.status(outcome.status).type('text/plain').send(outcome.body);
+  }
+}

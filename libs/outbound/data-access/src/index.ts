@@ -1,0 +1,7 @@
+export { outboundMigrations } from './migrations';
+export {
+  ReplySendRepository,
+  type ReplySendClaim,
+  type ReplySendOutcome,
+  type ReplySendStatus,
+} from './reply-send.repository';

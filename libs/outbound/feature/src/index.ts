@@ -1,0 +1,3 @@
+export { outboundMigrations } from '@wechat-desk/outbound/data-access';
+export { OutboundFeatureModule } from './outbound-feature.module';
+export { describeWechatSendError } from './send-reply/wechat-send-errors';

@@ -1,0 +1,2 @@
+export { ticketingMigrations } from './migrations';
+export { TicketRepository, type NewTicket } from './ticket.repository';

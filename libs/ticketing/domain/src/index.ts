@@ -1,0 +1,6 @@
+export {
+  decideTicketForMessage,
+  DEFAULT_CONVERSION_TIMER_MINUTES,
+  type CurrentTicket,
+  type TicketDecision,
+} from './ticket-decision';

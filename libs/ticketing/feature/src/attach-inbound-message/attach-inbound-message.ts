@@ -1,0 +1,99 @@
+import { Inject, Injectable } from '@nestjs/common';
+
+import {
+  createEnvelope,
+  RoutingKeys,
+  type ConversationMessageRecordedV1,
+  type EventEnvelope,
+} from '@wechat-desk/contracts';
+import { ChannelDirectory } from '@wechat-desk/shared/channel-directory';
+import { TicketRepository } from '@wechat-desk/ticketing/data-access';
+import { decideTicketForMessage, DEFAULT_CONVERSION_TIMER_MINUTES } from '@wechat-desk/ticketing/domain';
+
+export class ChannelNotYetKnownError extends Error {
+  override name = 'ChannelNotYetKnownError';
+}
+
+/**
+ * Puts a customer's recorded message into a ticket, deciding with the conversion timer. The
+ * customer's row is locked for the decision, so a burst handled by many workers yields one ticket.
+ */
+@Injectable()
+export class AttachInboundMessage {
+  constructor(
+    @Inject(TicketRepository) private readonly tickets: TicketRepository,
+    @Inject(ChannelDirectory) private readonly channels: ChannelDirectory,
+  ) {}
+
+  async execute(message: ConversationMessageRecordedV1, cause: EventEnvelope): Promise<void> {
+    const channel = await this.channels.find(message.channelId);
+    if (channel === null) {
+      // channel.updated.v1 travels on another queue and may not have arrived yet: retry later.
+      throw new ChannelNotYetKnownError(`channel ${message.channelId} is not known yet`);
+    }
+    const sentAt = new Date(message.sentAt);
+    const context = { correlationId: cause.correlationId, causationId: cause.id };
+    await this.tickets.transaction(async (manager) => {
+      const current = await this.tickets.lockContact(manager, message.contactId);
+      if (await this.tickets.isMessageAttached(manager, message.messageId)) {
+        return;
+      }
+      const decision = decideTicketForMessage(current, sentAt, DEFAULT_CONVERSION_TIMER_MINUTES);
+      const events: EventEnvelope[] = [];
+      let ticketId: string;
+      switch (decision.kind) {
+        case 'new': {
+          const ticket = await this.tickets.createTicket(manager, {
+            channelId: message.channelId,
+            departmentId: channel.departmentId,
+            contactId: message.contactId,
+            openId: message.openId,
+            firstMessageAt: sentAt,
+          });
+          ticketId = ticket.id;
+          events.push(
+            createEnvelope(
+              RoutingKeys.ticketCreated,
+              {
+                ticketId,
+                number: ticket.number,
+                channelId: message.channelId,
+                departmentId: channel.departmentId,
+                contactId: message.contactId,
+                openId: message.openId,
+                status: 'open',
+                createdAt: ticket.createdAt.toISOString(),
+              },
+              context,
+            ),
+          );
+          break;
+        }
+        case 'reopen':
+          await this.tickets.reopenTicket(manager, decision.ticketId);
+          ticketId = decision.ticketId;
+          break;
+        case 'join':
+          ticketId = decision.ticketId;
+          break;
+      }
+      await this.tickets.attachMessage(manager, message.contactId, ticketId, message.messageId, sentAt);
+      events.push(
+        createEnvelope(
+          RoutingKeys.ticketMessageAdded,
+          {
+            ticketId,
+            messageId: message.messageId,
+            channelId: message.channelId,
+            direction: message.direction,
+            type: message.type,
+            ...(message.text === undefined ? {} : { text: message.text }),
+            sentAt: message.sentAt,
+          },
+          context,
+        ),
+      );
+      await this.tickets.enqueue(manager, events);
+    });
+  }
+}

@@ -1,0 +1,32 @@
+import { Controller, Inject } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+
+import { ChannelUpdatedV1, ConversationMessageRecordedV1, RoutingKeys } from '@wechat-desk/contracts';
+import { ChannelDirectory } from '@wechat-desk/shared/channel-directory';
+import { AmqpContext } from '@wechat-desk/shared/messaging';
+
+import { AttachInboundMessage } from './attach-inbound-message/attach-inbound-message';
+
+@Controller()
+export class TicketingController {
+  constructor(
+    @Inject(AttachInboundMessage) private readonly attachInboundMessage: AttachInboundMessage,
+    @Inject(ChannelDirectory) private readonly channels: ChannelDirectory,
+  ) {}
+
+  @EventPattern(RoutingKeys.conversationMessageRecorded)
+  async handleMessageRecorded(
+    @Payload() message: ConversationMessageRecordedV1,
+    @Ctx() context: AmqpContext,
+  ): Promise<void> {
+    // Only what customers write becomes tickets; replies are threaded by their own events.
+    if (message.direction === 'in') {
+      await this.attachInboundMessage.execute(message, context.envelope);
+    }
+  }
+
+  @EventPattern(RoutingKeys.channelUpdated)
+  async handleChannelUpdated(@Payload() event: ChannelUpdatedV1): Promise<void> {
+    await this.channels.apply(event);
+  }
+}
