@@ -56,7 +56,7 @@ export class ConversationRepository {
        RETURNING id`,
       [randomUUID(), channelId, openId, following, interactionAt],
     );
-    return rows[0]!.id;
+    return rows[0].id;
   }
 
   /** Returns the new message id, or null when this MsgId was recorded before (a WeChat retry). */

@@ -30,7 +30,11 @@ export class WechatCallbackController {
     @Body() body: unknown,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const outcome = await this.receivePush.execute(channelId, query, typeof body === 'string' ? body : '');
+    const outcome = await this.receivePush.execute(
+      channelId,
+      query,
+      typeof body === 'string' ? body : '',
+    );
     await reply.status(outcome.status).type('text/plain').send(outcome.body);
   }
 }

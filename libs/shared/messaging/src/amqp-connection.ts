@@ -68,7 +68,7 @@ export class AmqpConnection {
     let failures = 0;
     while (!this.stopping) {
       try {
-        const closed = await this.connectOnce();
+        const { closed } = await this.connectOnce();
         failures = 0;
         await closed;
       } catch (error) {
@@ -85,8 +85,8 @@ export class AmqpConnection {
     }
   }
 
-  /** Connects and runs the hooks; resolves with a promise that settles when the connection is gone. */
-  private async connectOnce(): Promise<Promise<void>> {
+  /** Connects and runs the hooks; `closed` settles when the connection is gone. */
+  private async connectOnce(): Promise<{ closed: Promise<void> }> {
     const url = new URL(this.options.url);
     if (!url.searchParams.has('heartbeat')) {
       url.searchParams.set('heartbeat', String(this.options.heartbeatSeconds ?? 10));
@@ -118,14 +118,14 @@ export class AmqpConnection {
     }
     if (this.stopping) {
       await model.close().catch(() => undefined);
-      return closed;
+      return { closed };
     }
     this.model = model;
     this.logger.log('Connected to RabbitMQ');
     for (const resolve of this.readyWaiters.splice(0)) {
       resolve();
     }
-    return closed;
+    return { closed };
   }
 }
 

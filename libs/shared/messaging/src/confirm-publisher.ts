@@ -93,7 +93,10 @@ export class ConfirmPublisher {
             persistent: true,
             mandatory: true,
             contentType: 'application/json',
-            headers: { ...(publishProps.headers ?? {}), [CONFIRM_ID_HEADER]: confirmId },
+            headers: {
+              ...((publishProps.headers as Record<string, unknown> | undefined) ?? {}),
+              [CONFIRM_ID_HEADER]: confirmId,
+            },
           },
           (error: unknown) => this.settle(confirmId, routingKey, error),
         );

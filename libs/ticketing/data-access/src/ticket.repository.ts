@@ -40,7 +40,7 @@ export class TicketRepository {
         [contactId],
       );
     const row = rows[0];
-    if (row?.ticket_id == null || row.status === null || row.last_at === null) {
+    if (row === undefined || row.ticket_id === null || row.status === null || row.last_at === null) {
       return null;
     }
     return { ticketId: row.ticket_id, status: row.status, lastCustomerMessageAt: row.last_at };
@@ -59,7 +59,7 @@ export class TicketRepository {
        VALUES ($1, $2, $3, $4, $5, 'open', $6) RETURNING id, number, created_at`,
       [randomUUID(), ticket.channelId, ticket.departmentId, ticket.contactId, ticket.openId, ticket.firstMessageAt],
     );
-    const row = rows[0]!;
+    const row = rows[0];
     return { id: row.id, number: Number(row.number), createdAt: row.created_at };
   }
 

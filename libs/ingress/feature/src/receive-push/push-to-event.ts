@@ -25,7 +25,9 @@ function required(fields: WechatXmlObject, name: string): string {
 
 function flatStrings(fields: WechatXmlObject): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(fields).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+    Object.entries(fields).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string',
+    ),
   );
 }
 

@@ -22,9 +22,14 @@ export interface PushQuery {
 /** Why a push was refused; the ingress maps each to WeChat-facing status codes. */
 export type PushRejection =
   | { status: 401; reason: 'BAD_SIGNATURE' | 'STALE_TIMESTAMP' | 'MISSING_SIGNATURE' }
-  | { status: 400; reason: 'MALFORMED_XML' | 'FORBIDDEN_DTD' | 'BAD_CIPHERTEXT' | 'APPID_MISMATCH' | 'WRONG_MODE' };
+  | {
+      status: 400;
+      reason:
+        'MALFORMED_XML' | 'FORBIDDEN_DTD' | 'BAD_CIPHERTEXT' | 'APPID_MISMATCH' | 'WRONG_MODE';
+    };
 
-export type VerifiedPush = { ok: true; fields: WechatXmlObject } | { ok: false; rejection: PushRejection };
+export type VerifiedPush =
+  { ok: true; fields: WechatXmlObject } | { ok: false; rejection: PushRejection };
 
 const reject = (rejection: PushRejection): VerifiedPush => ({ ok: false, rejection });
 
@@ -47,11 +52,17 @@ export function verifyPush(
   if (!signaturesEqual(urlSignature(channel.secrets.token, timestamp, nonce), signature)) {
     return reject({ status: 401, reason: 'BAD_SIGNATURE' });
   }
-  if (!/^\d{1,12}$/.test(timestamp) || Math.abs(nowSeconds - Number(timestamp)) > maxClockSkewSeconds) {
+  if (
+    !/^\d{1,12}$/.test(timestamp) ||
+    Math.abs(nowSeconds - Number(timestamp)) > maxClockSkewSeconds
+  ) {
     return reject({ status: 401, reason: 'STALE_TIMESTAMP' });
   }
   const encrypted = query.encrypt_type === 'aes';
-  if ((channel.encryptionMode === 'secure' && !encrypted) || (channel.encryptionMode === 'plaintext' && encrypted)) {
+  if (
+    (channel.encryptionMode === 'secure' && !encrypted) ||
+    (channel.encryptionMode === 'plaintext' && encrypted)
+  ) {
     return reject({ status: 400, reason: 'WRONG_MODE' });
   }
   let outer: WechatXmlObject;
@@ -67,7 +78,12 @@ export function verifyPush(
   if (encrypt === undefined || query.msg_signature === undefined) {
     return reject({ status: 401, reason: 'MISSING_SIGNATURE' });
   }
-  if (!signaturesEqual(msgSignature(channel.secrets.token, timestamp, nonce, encrypt), query.msg_signature)) {
+  if (
+    !signaturesEqual(
+      msgSignature(channel.secrets.token, timestamp, nonce, encrypt),
+      query.msg_signature,
+    )
+  ) {
     return reject({ status: 401, reason: 'BAD_SIGNATURE' });
   }
   const keys = [channel.secrets.encodingAesKey, channel.secrets.previousEncodingAesKey].filter(
@@ -78,7 +94,10 @@ export function verifyPush(
     return { ok: true, fields: parseWechatXml(decrypted.message) };
   } catch (error) {
     if (error instanceof WechatCryptoError) {
-      return reject({ status: 400, reason: error.code === 'APPID_MISMATCH' ? 'APPID_MISMATCH' : 'BAD_CIPHERTEXT' });
+      return reject({
+        status: 400,
+        reason: error.code === 'APPID_MISMATCH' ? 'APPID_MISMATCH' : 'BAD_CIPHERTEXT',
+      });
     }
     return xmlRejection(error);
   }
@@ -86,7 +105,10 @@ export function verifyPush(
 
 function xmlRejection(error: unknown): VerifiedPush {
   if (error instanceof WechatXmlError) {
-    return reject({ status: 400, reason: error.code === 'FORBIDDEN_DTD' ? 'FORBIDDEN_DTD' : 'MALFORMED_XML' });
+    return reject({
+      status: 400,
+      reason: error.code === 'FORBIDDEN_DTD' ? 'FORBIDDEN_DTD' : 'MALFORMED_XML',
+    });
   }
   throw error;
 }

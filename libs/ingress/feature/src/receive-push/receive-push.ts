@@ -27,9 +27,19 @@ export class ReceivePush {
   async execute(channelId: string, query: PushQuery, body: string): Promise<PushOutcome> {
     const channel = this.channels.get(channelId);
     if (channel === undefined) {
-      return this.done(channelId, { status: 404, body: 'unknown channel', outcome: 'unknown_channel' });
+      return this.done(channelId, {
+        status: 404,
+        body: 'unknown channel',
+        outcome: 'unknown_channel',
+      });
     }
-    const verified = verifyPush(channel, query, body, Math.floor(Date.now() / 1000), this.config.INGRESS_MAX_CLOCK_SKEW_S);
+    const verified = verifyPush(
+      channel,
+      query,
+      body,
+      Math.floor(Date.now() / 1000),
+      this.config.INGRESS_MAX_CLOCK_SKEW_S,
+    );
     if (!verified.ok) {
       this.metrics.verificationFailures.inc({ reason: verified.rejection.reason });
       return this.done(channelId, {

@@ -3,7 +3,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CachedChannelDirectory } from '@wechat-desk/shared/channel-directory';
 import { signaturesEqual, urlSignature } from '@wechat-desk/wechat/crypto';
 
-export type UrlVerificationOutcome = { status: 200; body: string } | { status: 401 | 404; body: string };
+export type UrlVerificationOutcome =
+  { status: 200; body: string } | { status: 401 | 404; body: string };
 
 /** WeChat's GET check of the callback URL: echo `echostr` exactly, only for a valid signature. */
 @Injectable()
@@ -19,7 +20,12 @@ export class VerifyCallbackUrl {
       return { status: 404, body: 'unknown channel' };
     }
     const { signature, timestamp, nonce, echostr } = query;
-    if (signature === undefined || timestamp === undefined || nonce === undefined || echostr === undefined) {
+    if (
+      signature === undefined ||
+      timestamp === undefined ||
+      nonce === undefined ||
+      echostr === undefined
+    ) {
       return { status: 401, body: 'missing signature' };
     }
     if (!signaturesEqual(urlSignature(channel.secrets.token, timestamp, nonce), signature)) {

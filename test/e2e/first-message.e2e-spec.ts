@@ -1,0 +1,212 @@
+import {
+  buildPush,
+  sendPush,
+  textMessage,
+  verifyCallbackUrl,
+  type PushTarget,
+} from '@wechat-desk/wechat/push-client';
+import { waitFor } from '@wechat-desk/shared/testing';
+
+import { ADMIN, SystemUnderTest } from './support/system-under-test';
+
+interface ChannelResponse {
+  id: string;
+  originalId: string;
+  appId: string;
+  callbackUrl: string;
+  token: string;
+  encodingAesKey: string;
+}
+interface TicketResponse {
+  id: string;
+  status: string;
+  channelId: string;
+  contact: { id: string; openId: string };
+}
+interface MessageResponse {
+  id: string;
+  direction: 'in' | 'out';
+  type: string;
+  text?: string;
+  sentAt: string;
+  status?: string;
+}
+interface RecordedCall {
+  rawBody: string;
+  errcode: number;
+}
+
+const ACCOUNT = {
+  appId: 'wx1234567890abcdef',
+  appSecret: '0123456789abcdef0123456789abcdef',
+  originalId: 'gh_0123456789ab',
+};
+const OPEN_ID = 'oE2eCustomer-0001_xyz';
+
+describe('a WeChat message, end to end', () => {
+  const system = new SystemUnderTest();
+  let accessToken = '';
+  let channel: ChannelResponse;
+
+  async function desk<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }> {
+    const response = await fetch(`${system.urls['desk-api']}/api/v1${path}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...(accessToken === '' ? {} : { Authorization: `Bearer ${accessToken}` }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, body: (await response.json()) as T };
+  }
+
+  function target(): PushTarget {
+    return {
+      callbackUrl: `${system.urls.ingress}/wechat/${channel.id}`,
+      token: channel.token,
+      mode: 'secure',
+      encodingAesKey: channel.encodingAesKey,
+      appId: channel.appId,
+      openId: OPEN_ID,
+      originalId: channel.originalId,
+    };
+  }
+
+  beforeAll(async () => {
+    await system.start('first-message');
+    const registered = await fetch(`${system.urls['wechat-sim']}/sim/accounts`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(ACCOUNT),
+    });
+    expect(registered.status).toBe(201);
+
+    const login = await desk<{ accessToken: string }>('POST', '/auth/login', ADMIN);
+    expect(login.status).toBe(200);
+    accessToken = login.body.accessToken;
+    const department = await desk<{ id: string }>('POST', '/departments', { name: 'Support' });
+    expect(department.status).toBe(201);
+    const created = await desk<ChannelResponse>('POST', '/channels', {
+      name: 'Main account',
+      originalId: ACCOUNT.originalId,
+      appId: ACCOUNT.appId,
+      appSecret: ACCOUNT.appSecret,
+      departmentId: department.body.id,
+    });
+    expect(created.status).toBe(201);
+    channel = created.body;
+    expect(channel.callbackUrl).toBe(`${system.urls.ingress}/wechat/${channel.id}`);
+  }, 120_000);
+
+  afterAll(async () => {
+    await system.stop();
+  }, 60_000);
+
+  it('passes WeChat URL verification with the exact echostr, and refuses a bad signature', async () => {
+    // The ingress learns the channel from channel.updated.v1; wait until it does.
+    const verified = await waitFor(
+      async () => {
+        const result = await verifyCallbackUrl(target(), '4375120948345356249');
+        return result.status === 200 ? result : null;
+      },
+      { timeoutMs: 15_000, description: 'ingress knows the new channel' },
+    );
+    expect(verified.body).toBe('4375120948345356249');
+    expect(verified.accepted).toBe(true);
+
+    const forged = await fetch(
+      `${system.urls.ingress}/wechat/${channel.id}?signature=${'0'.repeat(40)}&timestamp=1&nonce=2&echostr=3`,
+    );
+    expect(forged.status).toBe(401);
+    expect(await forged.text()).not.toContain('3');
+  });
+
+  it('turns an encrypted push, retried three times, into one message on one ticket, and sends the reply', async () => {
+    const text = '你好，我的订单还没到 📦 order #42';
+    const inner = textMessage({
+      toUserName: ACCOUNT.originalId,
+      fromUserName: OPEN_ID,
+      content: text,
+      msgId: '7250021412600020992',
+      createTime: Math.floor(Date.now() / 1000),
+    });
+    // WeChat sends the same push again when unsure: three deliveries of one MsgId.
+    for (let delivery = 0; delivery < 3; delivery += 1) {
+      const result = await sendPush(target(), inner);
+      expect(result).toMatchObject({ status: 200, body: 'success' });
+    }
+    const plainQuery = buildPush(target(), inner).query;
+    expect(plainQuery).toMatchObject({ encrypt_type: 'aes' });
+
+    const ticket = await waitFor(
+      async () => {
+        const list = await desk<{ items: TicketResponse[] }>('GET', '/tickets');
+        return list.body.items.length > 0 ? list.body.items : null;
+      },
+      { timeoutMs: 20_000, description: 'the ticket appears in the desk API' },
+    );
+    expect(ticket).toHaveLength(1);
+    expect(ticket[0]).toMatchObject({
+      status: 'open',
+      channelId: channel.id,
+      contact: { openId: OPEN_ID },
+    });
+    const ticketId = ticket[0]!.id;
+
+    const messages = await waitFor(
+      async () => {
+        const list = await desk<{ items: MessageResponse[] }>(
+          'GET',
+          `/tickets/${ticketId}/messages`,
+        );
+        return list.body.items.length > 0 ? list.body.items : null;
+      },
+      { timeoutMs: 20_000, description: 'the message appears on the ticket' },
+    );
+    expect(messages).toEqual([expect.objectContaining({ direction: 'in', type: 'text', text })]);
+
+    // Counted where the effects live: one message, one ticket, despite three deliveries.
+    const storedMessages = await system.query<{ wechat_msg_id: string }>(
+      'SELECT wechat_msg_id FROM conversation.messages',
+    );
+    expect(storedMessages).toEqual([{ wechat_msg_id: '7250021412600020992' }]);
+    expect(await system.query('SELECT id FROM ticketing.tickets')).toHaveLength(1);
+
+    const replyText = '您好！我们正在查询 🙏 "quotes" & <tags>';
+    const reply = await desk<{ id: string; status: string }>(
+      'POST',
+      `/tickets/${ticketId}/messages`,
+      {
+        type: 'text',
+        text: replyText,
+      },
+    );
+    expect(reply.status).toBe(202);
+    expect(reply.body.status).toBe('queued');
+
+    const sent = await waitFor(
+      async () => {
+        const list = await desk<{ items: MessageResponse[] }>(
+          'GET',
+          `/tickets/${ticketId}/messages`,
+        );
+        const out = list.body.items.find((message) => message.id === reply.body.id);
+        return out?.status === 'sent' ? out : null;
+      },
+      { timeoutMs: 20_000, description: 'the reply is marked sent' },
+    );
+    expect(sent).toMatchObject({ direction: 'out', type: 'text', text: replyText });
+
+    const calls = (await (
+      await fetch(`${system.urls['wechat-sim']}/sim/custom-messages?appId=${ACCOUNT.appId}`)
+    ).json()) as { items: RecordedCall[] };
+    // Byte for byte what WeChat documents for a customer-service text message.
+    expect(calls.items.map((call) => call.rawBody)).toEqual([
+      JSON.stringify({ touser: OPEN_ID, msgtype: 'text', text: { content: replyText } }),
+    ]);
+  });
+});
