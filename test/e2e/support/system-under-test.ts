@@ -45,7 +45,7 @@ async function freePort(): Promise<number> {
  */
 export class SystemUnderTest {
   private services: RunningService[] = [];
-  private cleanups: Array<() => Promise<void>> = [];
+  private cleanups: Array<() => Promise<unknown>> = [];
   urls: Record<ServiceSpec['app'], string> = {
     ingress: '',
     conversation: '',

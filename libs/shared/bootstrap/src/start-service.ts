@@ -1,8 +1,8 @@
 import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
-import { loadConfig, type AppConfig } from '@wechat-desk/shared/config';
-import { AmqpTransport } from '@wechat-desk/shared/messaging';
+import { ConfigValidationError, loadConfig, type AppConfig } from '@wechat-desk/shared/config';
+import { connectConsumer } from '@wechat-desk/shared/messaging';
 import { runService } from '@wechat-desk/shared/observability';
 
 export interface StartServiceOptions {
@@ -26,13 +26,15 @@ export function startService(options: StartServiceOptions): void {
       configure: (app) => {
         options.configure?.(app);
         if (options.consume) {
-          app.connectMicroservice({ strategy: app.get(AmqpTransport) }, { inheritAppConfig: true });
+          connectConsumer(app);
         }
       },
     });
   };
   run().catch((error: unknown) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    // A configuration problem is the operator's: the list of problems, without a stack.
+    const shown = error instanceof ConfigValidationError ? error.message : error instanceof Error ? (error.stack ?? error.message) : error;
+    console.error(shown);
     process.exit(1);
   });
 }

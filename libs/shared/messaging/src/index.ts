@@ -2,6 +2,7 @@ export { AmqpConnection, describeError, type AmqpConnectionOptions } from './amq
 export { AmqpContext } from './amqp-context';
 export { AMQP_TRANSPORT, AmqpTransport, type AmqpTransportOptions } from './amqp-transport';
 export { ConfirmPublisher } from './confirm-publisher';
+export { connectConsumer, RethrowHandlerErrorsFilter } from './connect-consumer';
 export { assertTopology } from './declare-topology';
 export {
   BrokerUnavailableError,

@@ -1,0 +1,69 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+
+import { DeskDataAccessModule } from '@wechat-desk/desk/data-access';
+
+import { AgentsController } from './agents/agents.controller';
+import { CreateAgent } from './agents/create-agent/create-agent';
+import { ListAgents } from './agents/list-agents/list-agents';
+import { AuthController } from './auth/auth.controller';
+import { Authenticate } from './auth/authenticate/authenticate';
+import { BootstrapAdmin } from './auth/bootstrap-admin/bootstrap-admin';
+import { Login } from './auth/login/login';
+import { ChannelsController } from './channels/channels.controller';
+import { CreateChannel } from './channels/create-channel/create-channel';
+import { GetChannels } from './channels/get-channels/get-channels';
+import { AuthGuard } from './common/auth/auth.guard';
+import { ErrorResponseFilter } from './common/error-response.filter';
+import { RequestValidationPipe } from './common/validation';
+import { CreateDepartment } from './departments/create-department/create-department';
+import { DepartmentsController } from './departments/departments.controller';
+import { ListDepartments } from './departments/list-departments/list-departments';
+import { GetTicket } from './tickets/get-ticket/get-ticket';
+import { ListTicketMessages } from './tickets/list-ticket-messages/list-ticket-messages';
+import { ListTickets } from './tickets/list-tickets/list-tickets';
+import { ProjectReplyOutcome } from './tickets/project-reply-outcome/project-reply-outcome';
+import { ProjectTicketCreated } from './tickets/project-ticket-created/project-ticket-created';
+import { ProjectTicketMessage } from './tickets/project-ticket-message/project-ticket-message';
+import { SendReply } from './tickets/send-reply/send-reply';
+import { TicketEventsController } from './tickets/ticket-events.controller';
+import { TicketsController } from './tickets/tickets.controller';
+
+/**
+ * desk-api's routes and message handlers. Needs ConfigModule, ObservabilityModule,
+ * PersistenceModule (desk schema) and MessagingModule in the app. The guard, filter and pipe are
+ * global, so a new controller is authenticated, validated and answers errors alike by default.
+ */
+@Module({
+  imports: [DeskDataAccessModule],
+  controllers: [
+    AuthController,
+    DepartmentsController,
+    AgentsController,
+    ChannelsController,
+    TicketsController,
+    TicketEventsController,
+  ],
+  providers: [
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_FILTER, useClass: ErrorResponseFilter },
+    { provide: APP_PIPE, useClass: RequestValidationPipe },
+    Authenticate,
+    Login,
+    BootstrapAdmin,
+    CreateDepartment,
+    ListDepartments,
+    CreateAgent,
+    ListAgents,
+    CreateChannel,
+    GetChannels,
+    ListTickets,
+    GetTicket,
+    ListTicketMessages,
+    SendReply,
+    ProjectTicketCreated,
+    ProjectTicketMessage,
+    ProjectReplyOutcome,
+  ],
+})
+export class DeskFeatureModule {}

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+
+import {
+  createEnvelope,
+  RoutingKeys,
+  validateEventData,
+  type ReplyType,
+} from '@wechat-desk/contracts';
+import { ChannelRepository, MessageViewRepository } from '@wechat-desk/desk/data-access';
+
+import type { AuthenticatedAgent } from '../../common/auth/authenticated-agent';
+import { DeskError } from '../../common/desk-error';
+import { GetTicket } from '../get-ticket/get-ticket';
+
+export interface SendReplyInput {
+  type: ReplyType;
+  text: string;
+}
+
+export interface QueuedReply {
+  id: string;
+  status: 'queued';
+}
+
+/**
+ * Queues an agent's reply: the message (status queued) and outbound.reply.requested.v1 commit
+ * together, and the message id is the reply id, so outbound sends it at most once.
+ */
+@Injectable()
+export class SendReply {
+  constructor(
+    @Inject(GetTicket) private readonly getTicket: GetTicket,
+    @Inject(ChannelRepository) private readonly channels: ChannelRepository,
+    @Inject(MessageViewRepository) private readonly messages: MessageViewRepository,
+  ) {}
+
+  async execute(
+    agent: AuthenticatedAgent,
+    ticketId: string,
+    input: SendReplyInput,
+  ): Promise<QueuedReply> {
+    const ticket = await this.getTicket.visibleTicket(agent, ticketId);
+    const channel = await this.channels.findById(ticket.channelId);
+    if (channel === null || !channel.enabled) {
+      throw new DeskError(
+        HttpStatus.CONFLICT,
+        'CHANNEL_DISABLED',
+        "The ticket's channel is disabled: nothing can be sent through it",
+        { channelId: ticket.channelId },
+      );
+    }
+    // The reply window and monthly quota checks (409 REPLY_WINDOW_CLOSED / MONTHLY_QUOTA_EXHAUSTED) slot in here.
+    const id = randomUUID();
+    const requestedAt = new Date();
+    const request = validateEventData(RoutingKeys.outboundReplyRequested, {
+      replyId: id,
+      ticketId: ticket.id,
+      channelId: ticket.channelId,
+      openId: ticket.openId,
+      agentId: agent.id,
+      type: input.type,
+      text: input.text,
+      requestedAt: requestedAt.toISOString(),
+    });
+    await this.messages.insertOutbound(
+      {
+        id,
+        ticketId: ticket.id,
+        type: input.type,
+        text: input.text,
+        sentAt: requestedAt,
+        agentId: agent.id,
+      },
+      [createEnvelope(RoutingKeys.outboundReplyRequested, { ...request })],
+    );
+    return { id, status: 'queued' };
+  }
+}
