@@ -46,7 +46,12 @@ export default tseslint.config(
             anyScope('wechat-sim', ['shared', 'wechat', 'wechat-sim']),
             {
               sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:feature', 'type:infra', 'type:contracts', 'type:util'],
+              onlyDependOnLibsWithTags: [
+                'type:feature',
+                'type:infra',
+                'type:contracts',
+                'type:util',
+              ],
             },
             {
               sourceTag: 'type:feature',
@@ -60,7 +65,12 @@ export default tseslint.config(
             },
             {
               sourceTag: 'type:data-access',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:contracts', 'type:util'],
+              onlyDependOnLibsWithTags: [
+                'type:domain',
+                'type:infra',
+                'type:contracts',
+                'type:util',
+              ],
             },
             {
               sourceTag: 'type:domain',
@@ -88,7 +98,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/test-support/**/*.ts', 'test/**/*.ts'],
+    files: [
+      '**/*.spec.ts',
+      '**/*.int-spec.ts',
+      '**/*.e2e-spec.ts',
+      '**/test-support/**/*.ts',
+      'test/**/*.ts',
+    ],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',

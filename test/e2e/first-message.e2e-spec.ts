@@ -155,7 +155,7 @@ describe('a WeChat message, end to end', () => {
       channelId: channel.id,
       contact: { openId: OPEN_ID },
     });
-    const ticketId = ticket[0]!.id;
+    const ticketId = ticket[0].id;
 
     const messages = await waitFor(
       async () => {

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 
-import { ConversationFeatureModule, conversationMigrations } from '@wechat-desk/conversation/feature';
+import {
+  ConversationFeatureModule,
+  conversationMigrations,
+} from '@wechat-desk/conversation/feature';
 import { ConfigModule } from '@wechat-desk/shared/config';
 import { MessagingModule } from '@wechat-desk/shared/messaging';
 import { ObservabilityModule } from '@wechat-desk/shared/observability';

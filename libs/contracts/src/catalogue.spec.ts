@@ -1,4 +1,9 @@
-import { ContractViolationError, EventCatalogue, parseEnvelope, validateEventData } from './catalogue';
+import {
+  ContractViolationError,
+  EventCatalogue,
+  parseEnvelope,
+  validateEventData,
+} from './catalogue';
 import { createEnvelope } from './envelope';
 import { ALL_ROUTING_KEYS, RoutingKeys } from './routing-keys';
 
@@ -31,7 +36,10 @@ describe(validateEventData.name, () => {
 
   it('refuses a numeric MsgId, naming the field', () => {
     expect(() =>
-      validateEventData(RoutingKeys.wechatMessageReceived, { ...message, msgId: 7250021412600020992 }),
+      validateEventData(RoutingKeys.wechatMessageReceived, {
+        ...message,
+        msgId: 7250021412600020992,
+      }),
     ).toThrow(/msgId/);
   });
 
@@ -55,7 +63,10 @@ describe(parseEnvelope.name, () => {
   });
 
   it('refuses an unknown type', () => {
-    const envelope = { ...createEnvelope(RoutingKeys.ticketCreated, {}), type: 'ticket.deleted.v1' };
+    const envelope = {
+      ...createEnvelope(RoutingKeys.ticketCreated, {}),
+      type: 'ticket.deleted.v1',
+    };
     expect(() => parseEnvelope(envelope)).toThrow('unknown message type');
   });
 

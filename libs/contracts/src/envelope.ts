@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 
-import { IsISO8601, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import {
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+} from 'class-validator';
 
 import type { RoutingKey } from './routing-keys';
 

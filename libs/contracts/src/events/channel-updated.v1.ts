@@ -1,4 +1,14 @@
-import { IsBoolean, IsIn, IsInt, IsString, IsUUID, Matches, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 
 export const ENCRYPTION_MODES = ['secure', 'compatible', 'plaintext'] as const;
 export type EncryptionMode = (typeof ENCRYPTION_MODES)[number];

@@ -1,4 +1,13 @@
-import { IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, Min } from 'class-validator';
+import {
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  Min,
+} from 'class-validator';
 
 /** A WeChat event push (MsgType=event): follow, menu, scan, location and the rest. */
 export class WechatEventReceivedV1 {

@@ -1,4 +1,13 @@
-import { IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, Min } from 'class-validator';
+import {
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  Min,
+} from 'class-validator';
 
 /** An ordinary (non-event) message a WeChat user sent, verified and decrypted by the ingress. */
 export class WechatMessageReceivedV1 {

@@ -85,7 +85,11 @@ export class ConversationRepository {
   }
 
   /** Returns false when the event was recorded before. */
-  async insertInboundEvent(manager: EntityManager, contactId: string, event: NewInboundEvent): Promise<boolean> {
+  async insertInboundEvent(
+    manager: EntityManager,
+    contactId: string,
+    event: NewInboundEvent,
+  ): Promise<boolean> {
     const rows: unknown[] = await manager.query(
       `INSERT INTO ${SCHEMA}.events (id, channel_id, contact_id, dedupe_key, event, event_key, occurred_at, fields)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)

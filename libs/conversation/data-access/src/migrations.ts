@@ -31,7 +31,9 @@ export class ConversationInitial1764030000000 implements MigrationInterface {
     await runner.query(
       `CREATE UNIQUE INDEX messages_channel_msg_id_unique ON conversation.messages (channel_id, wechat_msg_id) WHERE wechat_msg_id IS NOT NULL`,
     );
-    await runner.query(`CREATE INDEX messages_contact_order ON conversation.messages (contact_id, sent_at, wechat_msg_id)`);
+    await runner.query(
+      `CREATE INDEX messages_contact_order ON conversation.messages (contact_id, sent_at, wechat_msg_id)`,
+    );
     await runner.query(`CREATE TABLE conversation.events (
       id uuid PRIMARY KEY,
       channel_id uuid NOT NULL,
@@ -47,7 +49,9 @@ export class ConversationInitial1764030000000 implements MigrationInterface {
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query('DROP TABLE conversation.outbox, conversation.events, conversation.messages, conversation.contacts');
+    await runner.query(
+      'DROP TABLE conversation.outbox, conversation.events, conversation.messages, conversation.contacts',
+    );
   }
 }
 

@@ -1,7 +1,11 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 
-import { RoutingKeys, WechatEventReceivedV1, WechatMessageReceivedV1 } from '@wechat-desk/contracts';
+import {
+  RoutingKeys,
+  WechatEventReceivedV1,
+  WechatMessageReceivedV1,
+} from '@wechat-desk/contracts';
 import { AmqpContext } from '@wechat-desk/shared/messaging';
 
 import { RecordInboundEvent } from './record-inbound-event/record-inbound-event';
@@ -15,7 +19,10 @@ export class InboundController {
   ) {}
 
   @EventPattern(RoutingKeys.wechatMessageReceived)
-  async handleMessageReceived(@Payload() message: WechatMessageReceivedV1, @Ctx() context: AmqpContext): Promise<void> {
+  async handleMessageReceived(
+    @Payload() message: WechatMessageReceivedV1,
+    @Ctx() context: AmqpContext,
+  ): Promise<void> {
     await this.recordMessage.execute(message, context.envelope);
   }
 

@@ -22,7 +22,9 @@ export class OutboundInitial1764030000000 implements MigrationInterface {
       created_at timestamptz NOT NULL DEFAULT now(),
       updated_at timestamptz NOT NULL DEFAULT now()
     )`);
-    await runner.query(`CREATE INDEX reply_sends_review ON outbound.reply_sends (status) WHERE status = 'unknown'`);
+    await runner.query(
+      `CREATE INDEX reply_sends_review ON outbound.reply_sends (status) WHERE status = 'unknown'`,
+    );
     await runner.query(outboxTableSql('outbound'));
   }
 

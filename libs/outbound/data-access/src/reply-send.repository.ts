@@ -29,7 +29,9 @@ export class ReplySendRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   /** Claims the reply for sending; returns the status found instead when it was claimed before. */
-  async claim(claim: ReplySendClaim): Promise<{ claimed: true } | { claimed: false; status: ReplySendStatus }> {
+  async claim(
+    claim: ReplySendClaim,
+  ): Promise<{ claimed: true } | { claimed: false; status: ReplySendStatus }> {
     const inserted: unknown[] = await this.dataSource.query(
       `INSERT INTO ${SCHEMA}.reply_sends (reply_id, ticket_id, channel_id, open_id, status)
        VALUES ($1, $2, $3, $4, 'sending') ON CONFLICT (reply_id) DO NOTHING RETURNING reply_id`,
@@ -47,9 +49,10 @@ export class ReplySendRepository {
 
   /** Gives the claim back when nothing reached WeChat, so a retry may send. */
   async release(replyId: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM ${SCHEMA}.reply_sends WHERE reply_id = $1 AND status = 'sending'`, [
-      replyId,
-    ]);
+    await this.dataSource.query(
+      `DELETE FROM ${SCHEMA}.reply_sends WHERE reply_id = $1 AND status = 'sending'`,
+      [replyId],
+    );
   }
 
   /** Records the outcome and its event together. A late real outcome overrides 'unknown'. */

@@ -15,7 +15,10 @@ export class OutboundController {
   ) {}
 
   @EventPattern(RoutingKeys.outboundReplyRequested)
-  async handleReplyRequested(@Payload() reply: OutboundReplyRequestedV1, @Ctx() context: AmqpContext): Promise<void> {
+  async handleReplyRequested(
+    @Payload() reply: OutboundReplyRequestedV1,
+    @Ctx() context: AmqpContext,
+  ): Promise<void> {
     await this.sendReply.execute(reply, context.envelope);
   }
 

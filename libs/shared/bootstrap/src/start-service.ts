@@ -33,7 +33,12 @@ export function startService(options: StartServiceOptions): void {
   };
   run().catch((error: unknown) => {
     // A configuration problem is the operator's: the list of problems, without a stack.
-    const shown = error instanceof ConfigValidationError ? error.message : error instanceof Error ? (error.stack ?? error.message) : error;
+    const shown =
+      error instanceof ConfigValidationError
+        ? error.message
+        : error instanceof Error
+          ? (error.stack ?? error.message)
+          : error;
     console.error(shown);
     process.exit(1);
   });

@@ -60,14 +60,19 @@ export class CachedChannelDirectory implements OnModuleInit, OnApplicationShutdo
 
   private async listen(): Promise<void> {
     while (this.running) {
-      const client = new Client({ connectionString: this.config.DATABASE_URL, application_name: 'channel-cache' });
+      const client = new Client({
+        connectionString: this.config.DATABASE_URL,
+        application_name: 'channel-cache',
+      });
       try {
         await client.connect();
         this.listener = client;
         client.on('notification', (notification) => {
           if (notification.payload !== undefined) {
             this.reloadOne(notification.payload).catch((error: unknown) =>
-              this.logger.warn(`Could not reload channel ${String(notification.payload)}: ${String(error)}`),
+              this.logger.warn(
+                `Could not reload channel ${String(notification.payload)}: ${String(error)}`,
+              ),
             );
           }
         });

@@ -7,7 +7,9 @@ import { ChannelDirectory } from './channel-directory';
 export class ChannelDirectoryModule {
   /** `cached`: also keep every channel in memory (the ingress hot path). */
   static register(options: { cached: boolean }): DynamicModule {
-    const providers = options.cached ? [ChannelDirectory, CachedChannelDirectory] : [ChannelDirectory];
+    const providers = options.cached
+      ? [ChannelDirectory, CachedChannelDirectory]
+      : [ChannelDirectory];
     return { module: ChannelDirectoryModule, providers, exports: providers };
   }
 }

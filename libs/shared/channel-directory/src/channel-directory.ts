@@ -92,7 +92,10 @@ export class ChannelDirectory {
           event.sealedSecrets,
         ],
       );
-      await manager.query('SELECT pg_notify($1, $2)', [channelNotifyChannel(this.schema), event.channelId]);
+      await manager.query('SELECT pg_notify($1, $2)', [
+        channelNotifyChannel(this.schema),
+        event.channelId,
+      ]);
     });
   }
 
@@ -106,7 +109,9 @@ export class ChannelDirectory {
   }
 
   async all(): Promise<ChannelRecord[]> {
-    const rows: ChannelRow[] = await this.dataSource.query(`SELECT * FROM "${this.schema}".channels`);
+    const rows: ChannelRow[] = await this.dataSource.query(
+      `SELECT * FROM "${this.schema}".channels`,
+    );
     return rows.map((row) => this.toRecord(row));
   }
 

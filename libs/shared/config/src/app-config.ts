@@ -102,7 +102,9 @@ export class AppConfig {
   BOOTSTRAP_ADMIN_PASSWORD?: string;
 
   /** 32 bytes as 64 hex characters or base64; required in production. */
-  @ValidateIf((config: AppConfig) => config.NODE_ENV === 'production' || config.MASTER_KEY !== undefined)
+  @ValidateIf(
+    (config: AppConfig) => config.NODE_ENV === 'production' || config.MASTER_KEY !== undefined,
+  )
   @IsString({ message: 'MASTER_KEY is required in production' })
   @Matches(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, {
     message: 'MASTER_KEY must be 32 bytes, as 64 hex characters or 44 base64 characters',
@@ -117,7 +119,9 @@ export class AppConfig {
 
   /** Prefix of every exchange and queue name; tests use their own to stay isolated. */
   @IsString()
-  @Matches(/^[a-z0-9][a-z0-9._-]*$/, { message: 'MESSAGING_NAMESPACE must be lowercase [a-z0-9._-]' })
+  @Matches(/^[a-z0-9][a-z0-9._-]*$/, {
+    message: 'MESSAGING_NAMESPACE must be lowercase [a-z0-9._-]',
+  })
   MESSAGING_NAMESPACE = 'wechat-desk';
 
   @Transform(toInt)

@@ -27,7 +27,11 @@ describe(loadConfig.name, () => {
   it('lists every wrong variable at once', () => {
     let caught: unknown;
     try {
-      loadConfig({ INGRESS_PORT: 'eighty', DATABASE_URL: 'mysql://x', RABBITMQ_RETRY_DELAYS_MS: '5' });
+      loadConfig({
+        INGRESS_PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        RABBITMQ_RETRY_DELAYS_MS: '5',
+      });
     } catch (error) {
       caught = error;
     }
@@ -39,7 +43,9 @@ describe(loadConfig.name, () => {
   });
 
   it('requires MASTER_KEY in production and checks its length', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow('MASTER_KEY is required in production');
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      'MASTER_KEY is required in production',
+    );
     expect(() => loadConfig({ MASTER_KEY: 'abc' })).toThrow('MASTER_KEY must be 32 bytes');
     expect(loadConfig({ NODE_ENV: 'production', MASTER_KEY: 'a'.repeat(64) }).MASTER_KEY).toBe(
       'a'.repeat(64),

@@ -25,7 +25,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = new Set([...Object.keys(new AppConfig()), ...OPTIONAL_VARIABLES]);
   // Unrelated variables (PATH, HOME…) stay out; an empty value counts as unset.
   const defined = Object.fromEntries(
-    Object.entries(env).filter(([key, value]) => known.has(key) && value !== undefined && value !== ''),
+    Object.entries(env).filter(
+      ([key, value]) => known.has(key) && value !== undefined && value !== '',
+    ),
   );
   const config = plainToInstance(AppConfig, defined, { exposeDefaultValues: true });
   const errors = validateSync(config, { forbidUnknownValues: true });

@@ -15,7 +15,10 @@ export class HealthRegistry {
     const entries = await Promise.all(
       [...this.checks].map(async ([name, check]) => {
         try {
-          return [name, (await withTimeout(Promise.resolve(check()), 2_000)) ? 'up' : 'down'] as const;
+          return [
+            name,
+            (await withTimeout(Promise.resolve(check()), 2_000)) ? 'up' : 'down',
+          ] as const;
         } catch {
           return [name, 'down'] as const;
         }
@@ -56,7 +59,10 @@ export class HealthController {
   async ready(): Promise<{ status: 'ready'; checks: Record<string, 'up' | 'down'> }> {
     const result = await this.registry.evaluate();
     if (!result.ready) {
-      throw new HttpException({ status: 'not-ready', checks: result.checks }, HttpStatus.SERVICE_UNAVAILABLE);
+      throw new HttpException(
+        { status: 'not-ready', checks: result.checks },
+        HttpStatus.SERVICE_UNAVAILABLE,
+      );
     }
     return { status: 'ready', checks: result.checks };
   }

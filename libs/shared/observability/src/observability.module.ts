@@ -10,7 +10,10 @@ export class ObservabilityModule {
     return {
       module: ObservabilityModule,
       controllers: [HealthController, MetricsController],
-      providers: [HealthRegistry, { provide: MetricsRegistry, useValue: new MetricsRegistry(service) }],
+      providers: [
+        HealthRegistry,
+        { provide: MetricsRegistry, useValue: new MetricsRegistry(service) },
+      ],
       exports: [HealthRegistry, MetricsRegistry],
     };
   }

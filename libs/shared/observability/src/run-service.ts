@@ -6,7 +6,10 @@ import type { AppConfig } from '@wechat-desk/shared/config';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
-export function createLogger(service: string, config: Pick<AppConfig, 'LOG_LEVEL' | 'LOG_FORMAT'>): ConsoleLogger {
+export function createLogger(
+  service: string,
+  config: Pick<AppConfig, 'LOG_LEVEL' | 'LOG_FORMAT'>,
+): ConsoleLogger {
   return new ConsoleLogger(service, {
     json: config.LOG_FORMAT === 'json',
     logLevels: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1),

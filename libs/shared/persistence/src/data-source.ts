@@ -1,6 +1,12 @@
 import { DataSource, type EntitySchema, type MigrationInterface } from 'typeorm';
 
-export const SERVICE_SCHEMAS = ['ingress', 'conversation', 'ticketing', 'outbound', 'desk'] as const;
+export const SERVICE_SCHEMAS = [
+  'ingress',
+  'conversation',
+  'ticketing',
+  'outbound',
+  'desk',
+] as const;
 export type ServiceSchema = (typeof SERVICE_SCHEMAS)[number];
 
 export interface ServiceDataSourceOptions {

@@ -2,4 +2,8 @@ export { createServiceDataSource, SERVICE_SCHEMAS, type ServiceSchema } from './
 export { dropDatabase, ensureDatabaseExists } from './database';
 export { migrateAll, type ServiceMigrations } from './migrate';
 export { enqueueEvents, outboxNotifyChannel, outboxTableSql } from './outbox';
-export { PersistenceModule, SERVICE_SCHEMA, type PersistenceModuleOptions } from './persistence.module';
+export {
+  PersistenceModule,
+  SERVICE_SCHEMA,
+  type PersistenceModuleOptions,
+} from './persistence.module';

@@ -15,7 +15,10 @@ const MIGRATION_LOCK = 7_310_482_113;
  * Creates the database if needed, then runs every service's migrations in its own schema, under an
  * advisory lock so replicas starting together do not race. Returns the names of applied migrations.
  */
-export async function migrateAll(databaseUrl: string, services: ServiceMigrations[]): Promise<string[]> {
+export async function migrateAll(
+  databaseUrl: string,
+  services: ServiceMigrations[],
+): Promise<string[]> {
   await ensureDatabaseExists(databaseUrl);
   const lock = new Client({ connectionString: databaseUrl });
   await lock.connect();

@@ -29,8 +29,14 @@ export async function enqueueEvents(
   if (envelopes.length === 0) {
     return;
   }
-  const values = envelopes.map((_, i) => `($${i * 3 + 1}, $${i * 3 + 2}, $${i * 3 + 3})`).join(', ');
-  const params = envelopes.flatMap((envelope) => [envelope.id, envelope.type, JSON.stringify(envelope)]);
+  const values = envelopes
+    .map((_, i) => `($${i * 3 + 1}, $${i * 3 + 2}, $${i * 3 + 3})`)
+    .join(', ');
+  const params = envelopes.flatMap((envelope) => [
+    envelope.id,
+    envelope.type,
+    JSON.stringify(envelope),
+  ]);
   await manager.query(
     `INSERT INTO "${schema}".outbox (event_id, routing_key, envelope) VALUES ${values} ON CONFLICT (event_id) DO NOTHING`,
     params,

@@ -59,7 +59,10 @@ export class PersistenceModule {
           provide: DataSource,
           inject: [AppConfig],
           useFactory: async (config: AppConfig): Promise<DataSource> => {
-            const dataSource = createServiceDataSource({ ...options, databaseUrl: config.DATABASE_URL });
+            const dataSource = createServiceDataSource({
+              ...options,
+              databaseUrl: config.DATABASE_URL,
+            });
             return dataSource.initialize();
           },
         },

@@ -18,7 +18,9 @@ describe(SecretBox.name, () => {
   it('refuses a tampered box, another key, or other associated data', () => {
     const sealed = box.seal('appsecret', 'channel-1');
     const parts = sealed.split('.');
-    const tampered = [parts[0], parts[1], parts[2], Buffer.from('xx').toString('base64url')].join('.');
+    const tampered = [parts[0], parts[1], parts[2], Buffer.from('xx').toString('base64url')].join(
+      '.',
+    );
     expect(() => box.open(tampered, 'channel-1')).toThrow();
     expect(() => new SecretBox(randomBytes(32)).open(sealed, 'channel-1')).toThrow();
     expect(() => box.open(sealed, 'channel-2')).toThrow();

@@ -26,7 +26,9 @@ export class SecretBox {
 
   /** Development and tests only: a fixed key so every local process agrees without setup. */
   static forDevelopment(): SecretBox {
-    return new SecretBox(createHash('sha256').update('wechat-desk development master key').digest());
+    return new SecretBox(
+      createHash('sha256').update('wechat-desk development master key').digest(),
+    );
   }
 
   seal(plaintext: string, associatedData = ''): string {
@@ -48,8 +50,9 @@ export class SecretBox {
     const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
     decipher.setAAD(Buffer.from(associatedData, 'utf8'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString(
-      'utf8',
-    );
+    return Buffer.concat([
+      decipher.update(Buffer.from(ciphertext, 'base64url')),
+      decipher.final(),
+    ]).toString('utf8');
   }
 }

@@ -20,7 +20,9 @@ export class TicketingInitial1764030000000 implements MigrationInterface {
       created_at timestamptz NOT NULL DEFAULT now(),
       last_customer_message_at timestamptz NOT NULL
     )`);
-    await runner.query('CREATE INDEX tickets_contact ON ticketing.tickets (contact_id, created_at)');
+    await runner.query(
+      'CREATE INDEX tickets_contact ON ticketing.tickets (contact_id, created_at)',
+    );
     // One row per customer: locking it serialises decisions for that customer across workers.
     await runner.query(`CREATE TABLE ticketing.contact_states (
       contact_id uuid PRIMARY KEY,

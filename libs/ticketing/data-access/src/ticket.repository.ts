@@ -32,32 +32,51 @@ export class TicketRepository {
       `INSERT INTO ${SCHEMA}.contact_states (contact_id) VALUES ($1) ON CONFLICT (contact_id) DO NOTHING`,
       [contactId],
     );
-    const rows: Array<{ ticket_id: string | null; status: 'open' | 'closed' | null; last_at: Date | null }> =
-      await manager.query(
-        `SELECT s.current_ticket_id AS ticket_id, t.status, s.last_customer_message_at AS last_at
+    const rows: Array<{
+      ticket_id: string | null;
+      status: 'open' | 'closed' | null;
+      last_at: Date | null;
+    }> = await manager.query(
+      `SELECT s.current_ticket_id AS ticket_id, t.status, s.last_customer_message_at AS last_at
          FROM ${SCHEMA}.contact_states s LEFT JOIN ${SCHEMA}.tickets t ON t.id = s.current_ticket_id
          WHERE s.contact_id = $1 FOR UPDATE OF s`,
-        [contactId],
-      );
+      [contactId],
+    );
     const row = rows[0];
-    if (row === undefined || row.ticket_id === null || row.status === null || row.last_at === null) {
+    if (
+      row === undefined ||
+      row.ticket_id === null ||
+      row.status === null ||
+      row.last_at === null
+    ) {
       return null;
     }
     return { ticketId: row.ticket_id, status: row.status, lastCustomerMessageAt: row.last_at };
   }
 
   async isMessageAttached(manager: EntityManager, messageId: string): Promise<boolean> {
-    const rows: unknown[] = await manager.query(`SELECT 1 FROM ${SCHEMA}.ticket_messages WHERE message_id = $1`, [
-      messageId,
-    ]);
+    const rows: unknown[] = await manager.query(
+      `SELECT 1 FROM ${SCHEMA}.ticket_messages WHERE message_id = $1`,
+      [messageId],
+    );
     return rows.length > 0;
   }
 
-  async createTicket(manager: EntityManager, ticket: NewTicket): Promise<{ id: string; number: number; createdAt: Date }> {
+  async createTicket(
+    manager: EntityManager,
+    ticket: NewTicket,
+  ): Promise<{ id: string; number: number; createdAt: Date }> {
     const rows: Array<{ id: string; number: string; created_at: Date }> = await manager.query(
       `INSERT INTO ${SCHEMA}.tickets (id, channel_id, department_id, contact_id, open_id, status, last_customer_message_at)
        VALUES ($1, $2, $3, $4, $5, 'open', $6) RETURNING id, number, created_at`,
-      [randomUUID(), ticket.channelId, ticket.departmentId, ticket.contactId, ticket.openId, ticket.firstMessageAt],
+      [
+        randomUUID(),
+        ticket.channelId,
+        ticket.departmentId,
+        ticket.contactId,
+        ticket.openId,
+        ticket.firstMessageAt,
+      ],
     );
     const row = rows[0];
     return { id: row.id, number: Number(row.number), createdAt: row.created_at };
@@ -74,11 +93,10 @@ export class TicketRepository {
     messageId: string,
     sentAt: Date,
   ): Promise<void> {
-    await manager.query(`INSERT INTO ${SCHEMA}.ticket_messages (message_id, ticket_id, sent_at) VALUES ($1, $2, $3)`, [
-      messageId,
-      ticketId,
-      sentAt,
-    ]);
+    await manager.query(
+      `INSERT INTO ${SCHEMA}.ticket_messages (message_id, ticket_id, sent_at) VALUES ($1, $2, $3)`,
+      [messageId, ticketId, sentAt],
+    );
     await manager.query(
       `UPDATE ${SCHEMA}.tickets SET last_customer_message_at = GREATEST(last_customer_message_at, $2) WHERE id = $1`,
       [ticketId, sentAt],

@@ -8,9 +8,7 @@ export interface CurrentTicket {
 }
 
 export type TicketDecision =
-  | { kind: 'new' }
-  | { kind: 'join'; ticketId: string }
-  | { kind: 'reopen'; ticketId: string };
+  { kind: 'new' } | { kind: 'join'; ticketId: string } | { kind: 'reopen'; ticketId: string };
 
 /**
  * The conversion timer: while it has not elapsed since the customer's previous message, a message

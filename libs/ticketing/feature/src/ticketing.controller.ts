@@ -1,7 +1,11 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 
-import { ChannelUpdatedV1, ConversationMessageRecordedV1, RoutingKeys } from '@wechat-desk/contracts';
+import {
+  ChannelUpdatedV1,
+  ConversationMessageRecordedV1,
+  RoutingKeys,
+} from '@wechat-desk/contracts';
 import { ChannelDirectory } from '@wechat-desk/shared/channel-directory';
 import { AmqpContext } from '@wechat-desk/shared/messaging';
 

@@ -10,11 +10,17 @@ export class AccessTokenStore {
 
   constructor(
     private readonly redis: Redis,
-    private readonly options: { lockMs: number; waitForOtherMs: number } = { lockMs: 10_000, waitForOtherMs: 5_000 },
+    private readonly options: { lockMs: number; waitForOtherMs: number } = {
+      lockMs: 10_000,
+      waitForOtherMs: 5_000,
+    },
   ) {}
 
   /** The cached token, or one fetched by exactly one caller while the others wait for it. */
-  async get(appId: string, fetchToken: () => Promise<{ token: string; expiresInSeconds: number }>): Promise<string> {
+  async get(
+    appId: string,
+    fetchToken: () => Promise<{ token: string; expiresInSeconds: number }>,
+  ): Promise<string> {
     const cached = await this.redis.get(tokenKey(appId));
     if (cached !== null) {
       return cached;
@@ -40,7 +46,13 @@ export class AccessTokenStore {
     const lockToken = `${process.pid}:${Math.random()}`;
     const deadline = Date.now() + this.options.waitForOtherMs;
     while (Date.now() < deadline) {
-      const locked = await this.redis.set(lockKey(appId), lockToken, 'PX', this.options.lockMs, 'NX');
+      const locked = await this.redis.set(
+        lockKey(appId),
+        lockToken,
+        'PX',
+        this.options.lockMs,
+        'NX',
+      );
       if (locked === 'OK') {
         try {
           const again = await this.redis.get(tokenKey(appId));

@@ -10,7 +10,8 @@ import { WechatApiClient } from './wechat-api-client';
     {
       provide: WechatApiClient,
       inject: [AppConfig, Redis],
-      useFactory: (config: AppConfig, redis: Redis) => new WechatApiClient(config.WECHAT_API_BASE_URL, redis),
+      useFactory: (config: AppConfig, redis: Redis) =>
+        new WechatApiClient(config.WECHAT_API_BASE_URL, redis),
     },
   ],
   exports: [WechatApiClient],

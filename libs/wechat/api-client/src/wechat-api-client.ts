@@ -30,13 +30,18 @@ export class WechatApiClient {
   }
 
   /** POST /cgi-bin/stable_token in normal mode: the same token while it is valid, no mutual invalidation. */
-  async fetchStableToken(credentials: WechatCredentials): Promise<{ token: string; expiresInSeconds: number }> {
-    const body = await this.call<{ access_token?: string; expires_in?: number }>('/cgi-bin/stable_token', {
-      grant_type: 'client_credential',
-      appid: credentials.appId,
-      secret: credentials.appSecret,
-      force_refresh: false,
-    });
+  async fetchStableToken(
+    credentials: WechatCredentials,
+  ): Promise<{ token: string; expiresInSeconds: number }> {
+    const body = await this.call<{ access_token?: string; expires_in?: number }>(
+      '/cgi-bin/stable_token',
+      {
+        grant_type: 'client_credential',
+        appid: credentials.appId,
+        secret: credentials.appSecret,
+        force_refresh: false,
+      },
+    );
     if (typeof body.access_token !== 'string' || typeof body.expires_in !== 'number') {
       throw new WechatUnreachableError('stable_token answered without a token');
     }
@@ -50,7 +55,10 @@ export class WechatApiClient {
     );
   }
 
-  private async withToken<T>(credentials: WechatCredentials, work: (token: string) => Promise<T>): Promise<T> {
+  private async withToken<T>(
+    credentials: WechatCredentials,
+    work: (token: string) => Promise<T>,
+  ): Promise<T> {
     const token = await this.getAccessToken(credentials);
     try {
       return await work(token);
@@ -63,7 +71,10 @@ export class WechatApiClient {
     }
   }
 
-  private async call<T extends object>(pathAndQuery: string, payload: object): Promise<T & WechatErrorBody> {
+  private async call<T extends object>(
+    pathAndQuery: string,
+    payload: object,
+  ): Promise<T & WechatErrorBody> {
     const path = pathAndQuery.split('?')[0] ?? pathAndQuery;
     let response: Response;
     try {
@@ -74,13 +85,17 @@ export class WechatApiClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
-      throw new WechatUnreachableError(`WeChat ${path} did not answer: ${error instanceof Error ? error.message : String(error)}`);
+      throw new WechatUnreachableError(
+        `WeChat ${path} did not answer: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     let body: T & WechatErrorBody;
     try {
       body = (await response.json()) as T & WechatErrorBody;
     } catch {
-      throw new WechatUnreachableError(`WeChat ${path} answered HTTP ${response.status} without JSON`);
+      throw new WechatUnreachableError(
+        `WeChat ${path} answered HTTP ${response.status} without JSON`,
+      );
     }
     if (typeof body.errcode === 'number' && body.errcode !== 0) {
       throw new WechatApiError(body.errcode, body.errmsg ?? '', path);

@@ -17,7 +17,9 @@ function followingAfter(event: string): boolean | null {
 /** Records an event once (by its dedupe key) and updates the contact; never opens a ticket. */
 @Injectable()
 export class RecordInboundEvent {
-  constructor(@Inject(ConversationRepository) private readonly repository: ConversationRepository) {}
+  constructor(
+    @Inject(ConversationRepository) private readonly repository: ConversationRepository,
+  ) {}
 
   async execute(event: WechatEventReceivedV1): Promise<void> {
     const occurredAt = new Date(event.createTime * 1000);

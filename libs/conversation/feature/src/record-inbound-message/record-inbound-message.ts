@@ -14,12 +14,20 @@ import {
  */
 @Injectable()
 export class RecordInboundMessage {
-  constructor(@Inject(ConversationRepository) private readonly repository: ConversationRepository) {}
+  constructor(
+    @Inject(ConversationRepository) private readonly repository: ConversationRepository,
+  ) {}
 
   async execute(message: WechatMessageReceivedV1, cause: EventEnvelope): Promise<void> {
     const sentAt = new Date(message.createTime * 1000);
     await this.repository.transaction(async (manager) => {
-      const contactId = await this.repository.upsertContact(manager, message.channelId, message.openId, sentAt, null);
+      const contactId = await this.repository.upsertContact(
+        manager,
+        message.channelId,
+        message.openId,
+        sentAt,
+        null,
+      );
       const messageId = await this.repository.insertInboundMessage(manager, contactId, {
         channelId: message.channelId,
         openId: message.openId,

@@ -8,7 +8,11 @@ import {
 } from '@wechat-desk/contracts';
 import { ReplySendRepository, type ReplySendOutcome } from '@wechat-desk/outbound/data-access';
 import { ChannelDirectory } from '@wechat-desk/shared/channel-directory';
-import { WechatApiClient, WechatApiError, WechatUnreachableError } from '@wechat-desk/wechat/api-client';
+import {
+  WechatApiClient,
+  WechatApiError,
+  WechatUnreachableError,
+} from '@wechat-desk/wechat/api-client';
 
 import { describeWechatSendError } from './wechat-send-errors';
 
@@ -39,12 +43,25 @@ export class SendReply {
     const claim = await this.ledger.claim(reply);
     if (!claim.claimed) {
       if (claim.status === 'sending') {
-        await this.finish(reply, cause, outcomeOf('unknown', null, 'OUTCOME_UNKNOWN', 'The send was interrupted; check with the customer before sending again.'));
+        await this.finish(
+          reply,
+          cause,
+          outcomeOf(
+            'unknown',
+            null,
+            'OUTCOME_UNKNOWN',
+            'The send was interrupted; check with the customer before sending again.',
+          ),
+        );
       }
       return;
     }
     if (!channel.enabled) {
-      await this.finish(reply, cause, outcomeOf('failed', null, 'CHANNEL_DISABLED', 'The channel is disabled.'));
+      await this.finish(
+        reply,
+        cause,
+        outcomeOf('failed', null, 'CHANNEL_DISABLED', 'The channel is disabled.'),
+      );
       return;
     }
     const credentials = { appId: channel.appId, appSecret: channel.secrets.appSecret };
@@ -63,26 +80,55 @@ export class SendReply {
     } catch (error) {
       if (error instanceof WechatApiError) {
         await this.finish(reply, cause, {
-          ...outcomeOf('failed', requestBody, 'WECHAT_REFUSED', describeWechatSendError(error.errcode, error.errmsg)),
+          ...outcomeOf(
+            'failed',
+            requestBody,
+            'WECHAT_REFUSED',
+            describeWechatSendError(error.errcode, error.errmsg),
+          ),
           wechatErrcode: error.errcode,
         });
         return;
       }
       if (error instanceof WechatUnreachableError) {
-        this.logger.warn(`Reply ${reply.replyId}: outcome unknown (${error.message}); not resending`);
-        await this.finish(reply, cause, outcomeOf('unknown', requestBody, 'OUTCOME_UNKNOWN', 'WeChat did not answer; the message may or may not have arrived.'));
+        this.logger.warn(
+          `Reply ${reply.replyId}: outcome unknown (${error.message}); not resending`,
+        );
+        await this.finish(
+          reply,
+          cause,
+          outcomeOf(
+            'unknown',
+            requestBody,
+            'OUTCOME_UNKNOWN',
+            'WeChat did not answer; the message may or may not have arrived.',
+          ),
+        );
         return;
       }
       throw error;
     }
   }
 
-  private async finish(reply: OutboundReplyRequestedV1, cause: EventEnvelope, outcome: ReplySendOutcome): Promise<void> {
+  private async finish(
+    reply: OutboundReplyRequestedV1,
+    cause: EventEnvelope,
+    outcome: ReplySendOutcome,
+  ): Promise<void> {
     const context = { correlationId: cause.correlationId, causationId: cause.id };
-    const base = { replyId: reply.replyId, ticketId: reply.ticketId, channelId: reply.channelId, openId: reply.openId };
+    const base = {
+      replyId: reply.replyId,
+      ticketId: reply.ticketId,
+      channelId: reply.channelId,
+      openId: reply.openId,
+    };
     const event =
       outcome.status === 'sent'
-        ? createEnvelope(RoutingKeys.outboundReplySent, { ...base, sentAt: new Date().toISOString() }, context)
+        ? createEnvelope(
+            RoutingKeys.outboundReplySent,
+            { ...base, sentAt: new Date().toISOString() },
+            context,
+          )
         : createEnvelope(
             RoutingKeys.outboundReplyFailed,
             {

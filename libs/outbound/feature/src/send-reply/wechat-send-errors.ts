@@ -1,6 +1,7 @@
 /** WeChat's refusals in words an agent understands (protocol.md §6.4). */
 const DESCRIPTIONS: Readonly<Record<number, string>> = {
-  45015: 'The reply window is closed: the customer last wrote more than 48 hours ago, or unfollowed.',
+  45015:
+    'The reply window is closed: the customer last wrote more than 48 hours ago, or unfollowed.',
   45047: 'WeChat allows no more replies to this customer message.',
   43004: 'The customer does not follow the account.',
   48002: 'The customer turned off messages from this account.',

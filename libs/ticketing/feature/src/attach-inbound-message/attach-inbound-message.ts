@@ -8,7 +8,10 @@ import {
 } from '@wechat-desk/contracts';
 import { ChannelDirectory } from '@wechat-desk/shared/channel-directory';
 import { TicketRepository } from '@wechat-desk/ticketing/data-access';
-import { decideTicketForMessage, DEFAULT_CONVERSION_TIMER_MINUTES } from '@wechat-desk/ticketing/domain';
+import {
+  decideTicketForMessage,
+  DEFAULT_CONVERSION_TIMER_MINUTES,
+} from '@wechat-desk/ticketing/domain';
 
 export class ChannelNotYetKnownError extends Error {
   override name = 'ChannelNotYetKnownError';
@@ -77,7 +80,13 @@ export class AttachInboundMessage {
           ticketId = decision.ticketId;
           break;
       }
-      await this.tickets.attachMessage(manager, message.contactId, ticketId, message.messageId, sentAt);
+      await this.tickets.attachMessage(
+        manager,
+        message.contactId,
+        ticketId,
+        message.messageId,
+        sentAt,
+      );
       events.push(
         createEnvelope(
           RoutingKeys.ticketMessageAdded,
