@@ -1,26 +1,8 @@
-import {
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  MaxLength,
-} from 'class-validator';
+import { IsInt, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
-export class OutboundReplyFailedV1 {
-  @IsUUID()
-  replyId!: string;
+import { OutboundReplyRef } from './outbound-reply-ref';
 
-  @IsUUID()
-  ticketId!: string;
-
-  @IsUUID()
-  channelId!: string;
-
-  @IsString()
-  openId!: string;
-
+export class OutboundReplyFailedV1 extends OutboundReplyRef {
   /** Stable, machine-readable reason (e.g. WECHAT_REFUSED, CHANNEL_UNKNOWN, OUTCOME_UNKNOWN). */
   @Matches(/^[A-Z][A-Z0-9_]*$/)
   code!: string;

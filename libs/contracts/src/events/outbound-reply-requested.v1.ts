@@ -1,22 +1,12 @@
 import { IsIn, IsISO8601, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 
+import { OutboundReplyRef } from './outbound-reply-ref';
+
 export const REPLY_TYPES = ['text'] as const;
 export type ReplyType = (typeof REPLY_TYPES)[number];
 
 /** An agent's reply to send; `replyId` makes the send happen at most once. */
-export class OutboundReplyRequestedV1 {
-  @IsUUID()
-  replyId!: string;
-
-  @IsUUID()
-  ticketId!: string;
-
-  @IsUUID()
-  channelId!: string;
-
-  @IsString()
-  openId!: string;
-
+export class OutboundReplyRequestedV1 extends OutboundReplyRef {
   @IsUUID()
   agentId!: string;
 

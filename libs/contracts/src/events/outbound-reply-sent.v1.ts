@@ -1,18 +1,8 @@
-import { IsISO8601, IsString, IsUUID } from 'class-validator';
+import { IsISO8601 } from 'class-validator';
 
-export class OutboundReplySentV1 {
-  @IsUUID()
-  replyId!: string;
+import { OutboundReplyRef } from './outbound-reply-ref';
 
-  @IsUUID()
-  ticketId!: string;
-
-  @IsUUID()
-  channelId!: string;
-
-  @IsString()
-  openId!: string;
-
+export class OutboundReplySentV1 extends OutboundReplyRef {
   @IsISO8601()
   sentAt!: string;
 }

@@ -1,31 +1,9 @@
-import {
-  IsInt,
-  IsObject,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
+
+import { WechatPushHeader } from './wechat-push-header';
 
 /** A WeChat event push (MsgType=event): follow, menu, scan, location and the rest. */
-export class WechatEventReceivedV1 {
-  @IsUUID()
-  channelId!: string;
-
-  @IsString()
-  @Matches(/^[A-Za-z0-9_-]{1,64}$/)
-  openId!: string;
-
-  @IsString()
-  @MaxLength(64)
-  originalId!: string;
-
-  @IsInt()
-  @Min(0)
-  createTime!: number;
-
+export class WechatEventReceivedV1 extends WechatPushHeader {
   @IsString()
   @MaxLength(64)
   event!: string;
