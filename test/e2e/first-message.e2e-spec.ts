@@ -209,4 +209,32 @@ describe('a WeChat message, end to end', () => {
       JSON.stringify({ touser: OPEN_ID, msgtype: 'text', text: { content: replyText } }),
     ]);
   });
+
+  it('records copies of a push that arrive at the same time once, on the same ticket', async () => {
+    const inner = textMessage({
+      toUserName: ACCOUNT.originalId,
+      fromUserName: OPEN_ID,
+      content: 'still waiting',
+      msgId: '7250021412600020993',
+      createTime: Math.floor(Date.now() / 1000),
+    });
+    const results = await Promise.all([1, 2, 3].map(() => sendPush(target(), inner)));
+    expect(results.map((result) => result.body)).toEqual(['success', 'success', 'success']);
+
+    await waitFor(
+      async () => {
+        const rows = await system.query('SELECT 1 FROM ticketing.ticket_messages');
+        return rows.length === 2 ? rows : null;
+      },
+      { timeoutMs: 20_000, description: 'the second message on a ticket' },
+    );
+    const stored = await system.query<{ wechat_msg_id: string }>(
+      "SELECT wechat_msg_id FROM conversation.messages WHERE direction = 'in' ORDER BY wechat_msg_id",
+    );
+    expect(stored.map((row) => row.wechat_msg_id)).toEqual([
+      '7250021412600020992',
+      '7250021412600020993',
+    ]);
+    expect(await system.query('SELECT id FROM ticketing.tickets')).toHaveLength(1);
+  });
 });
