@@ -26,8 +26,6 @@ export interface NewInboundEvent {
   dedupeKey: string;
   occurredAt: Date;
   fields: Record<string, unknown>;
-  /** true/false when the event says so (subscribe/unsubscribe), null to leave it. */
-  following: boolean | null;
 }
 
 /** The only code that touches the conversation schema. */
@@ -45,16 +43,14 @@ export class ConversationRepository {
     channelId: string,
     openId: string,
     interactionAt: Date,
-    following: boolean | null,
   ): Promise<string> {
     const rows: Array<{ id: string }> = await manager.query(
-      `INSERT INTO ${SCHEMA}.contacts (id, channel_id, open_id, following, last_interaction_at)
-       VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO ${SCHEMA}.contacts (id, channel_id, open_id, last_interaction_at)
+       VALUES ($1, $2, $3, $4)
        ON CONFLICT (channel_id, open_id) DO UPDATE SET
-         following = COALESCE(EXCLUDED.following, contacts.following),
          last_interaction_at = GREATEST(contacts.last_interaction_at, EXCLUDED.last_interaction_at)
        RETURNING id`,
-      [randomUUID(), channelId, openId, following, interactionAt],
+      [randomUUID(), channelId, openId, interactionAt],
     );
     return rows[0].id;
   }
@@ -107,6 +103,23 @@ export class ConversationRepository {
       ],
     );
     return rows.length > 0;
+  }
+
+  /**
+   * Follow state by WeChat's CreateTime, not by processing order: a late or redelivered
+   * subscribe never overrides a newer unsubscribe.
+   */
+  async applyFollowState(
+    manager: EntityManager,
+    contactId: string,
+    following: boolean,
+    changedAt: Date,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE ${SCHEMA}.contacts SET following = $2, following_changed_at = $3
+       WHERE id = $1 AND (following_changed_at IS NULL OR following_changed_at <= $3)`,
+      [contactId, following, changedAt],
+    );
   }
 
   enqueue(manager: EntityManager, envelopes: EventEnvelope[]): Promise<void> {

@@ -11,6 +11,7 @@ export class ConversationInitial1764030000000 implements MigrationInterface {
       channel_id uuid NOT NULL,
       open_id text NOT NULL,
       following boolean,
+      following_changed_at timestamptz,
       last_interaction_at timestamptz NOT NULL,
       created_at timestamptz NOT NULL DEFAULT now(),
       CONSTRAINT contacts_channel_open_id_unique UNIQUE (channel_id, open_id)

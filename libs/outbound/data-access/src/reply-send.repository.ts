@@ -55,13 +55,17 @@ export class ReplySendRepository {
     );
   }
 
-  /** Records the outcome and its event together. A late real outcome overrides 'unknown'. */
+  /**
+   * Records the outcome and its event together. A late real outcome overrides 'unknown'; once
+   * an outcome is final, a later one (from a redelivery) changes nothing and announces nothing.
+   */
   async finish(replyId: string, outcome: ReplySendOutcome, events: EventEnvelope[]): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      await manager.query(
+      const updated: unknown[] = await manager.query(
         `UPDATE ${SCHEMA}.reply_sends SET status = $2, request_body = COALESCE($3, request_body),
            failure_code = $4, failure_message = $5, wechat_errcode = $6, updated_at = now()
-         WHERE reply_id = $1 AND (status IN ('sending', 'unknown'))`,
+         WHERE reply_id = $1 AND status IN ('sending', 'unknown')
+         RETURNING reply_id`,
         [
           replyId,
           outcome.status,
@@ -71,7 +75,9 @@ export class ReplySendRepository {
           outcome.wechatErrcode,
         ],
       );
-      await enqueueEvents(manager, SCHEMA, events);
+      if (updated.length > 0) {
+        await enqueueEvents(manager, SCHEMA, events);
+      }
     });
   }
 }

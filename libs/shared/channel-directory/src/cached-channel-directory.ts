@@ -51,9 +51,11 @@ export class CachedChannelDirectory implements OnModuleInit, OnApplicationShutdo
 
   private async reloadOne(channelId: string): Promise<void> {
     const record = await this.directory.find(channelId);
+    const cached = this.channels.get(channelId);
     if (record === null) {
       this.channels.delete(channelId);
-    } else {
+    } else if (cached === undefined || cached.version <= record.version) {
+      // Overlapping reloads may finish out of order; never step back to an older version.
       this.channels.set(channelId, record);
     }
   }
@@ -63,6 +65,10 @@ export class CachedChannelDirectory implements OnModuleInit, OnApplicationShutdo
       const client = new Client({
         connectionString: this.config.DATABASE_URL,
         application_name: 'channel-cache',
+      });
+      const lost = new Promise<void>((resolve) => {
+        client.on('error', () => resolve());
+        client.on('end', () => resolve());
       });
       try {
         await client.connect();
@@ -79,10 +85,7 @@ export class CachedChannelDirectory implements OnModuleInit, OnApplicationShutdo
         await client.query(`LISTEN "${channelNotifyChannel(this.schema)}"`);
         // Changes made while no listener was attached are picked up here.
         await this.reloadAll();
-        await new Promise<void>((resolve) => {
-          client.on('error', () => resolve());
-          client.on('end', () => resolve());
-        });
+        await lost;
       } catch (error) {
         if (this.running) {
           this.logger.warn(`Channel listener lost: ${String(error)}`);

@@ -32,6 +32,11 @@ export class TicketRepository {
       `INSERT INTO ${SCHEMA}.contact_states (contact_id) VALUES ($1) ON CONFLICT (contact_id) DO NOTHING`,
       [contactId],
     );
+    // Lock first, read after: a read joined to the lock would keep the ticket row it saw before
+    // waiting, and miss a ticket another worker created meanwhile.
+    await manager.query(`SELECT 1 FROM ${SCHEMA}.contact_states WHERE contact_id = $1 FOR UPDATE`, [
+      contactId,
+    ]);
     const rows: Array<{
       ticket_id: string | null;
       status: 'open' | 'closed' | null;
@@ -39,7 +44,7 @@ export class TicketRepository {
     }> = await manager.query(
       `SELECT s.current_ticket_id AS ticket_id, t.status, s.last_customer_message_at AS last_at
          FROM ${SCHEMA}.contact_states s LEFT JOIN ${SCHEMA}.tickets t ON t.id = s.current_ticket_id
-         WHERE s.contact_id = $1 FOR UPDATE OF s`,
+         WHERE s.contact_id = $1`,
       [contactId],
     );
     const row = rows[0];

@@ -24,15 +24,13 @@ export class RecordInboundEvent {
   async execute(event: WechatEventReceivedV1): Promise<void> {
     const occurredAt = new Date(event.createTime * 1000);
     await this.repository.transaction(async (manager) => {
-      const following = followingAfter(event.event);
       const contactId = await this.repository.upsertContact(
         manager,
         event.channelId,
         event.openId,
         occurredAt,
-        following,
       );
-      await this.repository.insertInboundEvent(manager, contactId, {
+      const recorded = await this.repository.insertInboundEvent(manager, contactId, {
         channelId: event.channelId,
         openId: event.openId,
         event: event.event,
@@ -40,8 +38,12 @@ export class RecordInboundEvent {
         dedupeKey: event.dedupeKey,
         occurredAt,
         fields: event.fields,
-        following,
       });
+      const following = followingAfter(event.event);
+      // A redelivered event was applied the first time.
+      if (recorded && following !== null) {
+        await this.repository.applyFollowState(manager, contactId, following, occurredAt);
+      }
     });
   }
 }

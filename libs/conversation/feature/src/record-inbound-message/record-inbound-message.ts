@@ -26,7 +26,6 @@ export class RecordInboundMessage {
         message.channelId,
         message.openId,
         sentAt,
-        null,
       );
       const messageId = await this.repository.insertInboundMessage(manager, contactId, {
         channelId: message.channelId,

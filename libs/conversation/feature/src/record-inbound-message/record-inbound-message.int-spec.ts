@@ -1,0 +1,399 @@
+import { randomUUID } from 'node:crypto';
+
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+
+import {
+  ConversationRepository,
+  conversationMigrations,
+} from '@wechat-desk/conversation/data-access';
+import {
+  createEnvelope,
+  parseEnvelope,
+  RoutingKeys,
+  validateEventData,
+  type EventEnvelope,
+  type WechatEventReceivedV1,
+  type WechatMessageReceivedV1,
+} from '@wechat-desk/contracts';
+import { createServiceDataSource, migrateAll } from '@wechat-desk/shared/persistence';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- test-only helpers
+import { createTestDatabase, type TestDatabase } from '@wechat-desk/shared/testing';
+
+import { RecordInboundEvent } from '../record-inbound-event/record-inbound-event';
+import { RecordInboundMessage } from './record-inbound-message';
+
+/**
+ * RecordInboundMessage and RecordInboundEvent against a real PostgreSQL database migrated with the
+ * conversation service's own migrations: WeChat retries and broker redeliveries (sequential and
+ * concurrent, on separate connections) leave exactly one message, one contact and one event.
+ */
+
+const CHANNEL_A = randomUUID();
+const CHANNEL_B = randomUUID();
+/** Above 2^53: a JavaScript number would round it to 7250021412600021000. */
+const BIG_MSG_ID = '7250021412600020992';
+const BASE_TIME = 1_764_000_000; // unix seconds
+
+let db: TestDatabase;
+let dataSource: DataSource;
+let observer: Client;
+let recordMessage: RecordInboundMessage;
+let recordEvent: RecordInboundEvent;
+
+beforeAll(async () => {
+  db = await createTestDatabase('conversation_record');
+  await migrateAll(db.url, [{ schema: 'conversation', migrations: conversationMigrations }]);
+  dataSource = await createServiceDataSource({
+    databaseUrl: db.url,
+    schema: 'conversation',
+    entities: [],
+    migrations: [],
+    applicationName: 'conversation-int-spec',
+    poolSize: 10,
+  }).initialize();
+  const repository = new ConversationRepository(dataSource);
+  recordMessage = new RecordInboundMessage(repository);
+  recordEvent = new RecordInboundEvent(repository);
+  observer = new Client({ connectionString: db.url });
+  await observer.connect();
+});
+
+afterAll(async () => {
+  await observer?.end().catch(() => undefined);
+  if (dataSource?.isInitialized) {
+    await dataSource.destroy();
+  }
+  await db?.drop();
+});
+
+/** A push as the ingress publishes it, validated against the contract like the consumer does. */
+function inboundMessage(
+  overrides: Partial<WechatMessageReceivedV1> & { openId: string; msgId: string },
+): WechatMessageReceivedV1 {
+  const createTime = overrides.createTime ?? BASE_TIME;
+  const content = overrides.content ?? `hello ${overrides.msgId}`;
+  return validateEventData(RoutingKeys.wechatMessageReceived, {
+    channelId: CHANNEL_A,
+    originalId: 'gh_0123456789ab',
+    createTime,
+    msgType: 'text',
+    content,
+    fields: {
+      ToUserName: 'gh_0123456789ab',
+      FromUserName: overrides.openId,
+      CreateTime: String(createTime),
+      MsgType: 'text',
+      Content: content,
+      MsgId: overrides.msgId,
+    },
+    ...overrides,
+  });
+}
+
+function inboundEvent(
+  overrides: Partial<WechatEventReceivedV1> & { openId: string; event: string; createTime: number },
+): WechatEventReceivedV1 {
+  const channelId = overrides.channelId ?? CHANNEL_A;
+  return validateEventData(RoutingKeys.wechatEventReceived, {
+    channelId,
+    originalId: 'gh_0123456789ab',
+    dedupeKey: `${channelId}|${overrides.openId}|${overrides.createTime}|${overrides.event}|`,
+    fields: {
+      FromUserName: overrides.openId,
+      CreateTime: String(overrides.createTime),
+      MsgType: 'event',
+      Event: overrides.event,
+    },
+    ...overrides,
+  });
+}
+
+/** The envelope the message arrived in (each redelivery carries the same one). */
+function causeOf(payload: object): EventEnvelope {
+  return createEnvelope(RoutingKeys.wechatMessageReceived, payload, {
+    correlationId: `corr-${randomUUID()}`,
+  });
+}
+
+interface MessageRow {
+  id: string;
+  channel_id: string;
+  contact_id: string;
+  direction: string;
+  type: string;
+  text: string | null;
+  wechat_msg_id: string;
+  sent_at: Date;
+  fields: Record<string, string>;
+}
+
+interface ContactRow {
+  id: string;
+  channel_id: string;
+  open_id: string;
+  following: boolean | null;
+  last_interaction_at: Date;
+}
+
+interface OutboxRow {
+  event_id: string;
+  routing_key: string;
+  envelope: EventEnvelope<Record<string, unknown>>;
+}
+
+async function messagesOf(openId: string): Promise<MessageRow[]> {
+  const { rows } = await observer.query<MessageRow>(
+    `SELECT m.* FROM conversation.messages m JOIN conversation.contacts c ON c.id = m.contact_id
+      WHERE c.open_id = $1 ORDER BY m.sent_at, m.wechat_msg_id, m.channel_id`,
+    [openId],
+  );
+  return rows;
+}
+
+async function contactsOf(openId: string): Promise<ContactRow[]> {
+  const { rows } = await observer.query<ContactRow>(
+    'SELECT * FROM conversation.contacts WHERE open_id = $1 ORDER BY channel_id',
+    [openId],
+  );
+  return rows;
+}
+
+async function outboxOf(openId: string): Promise<OutboxRow[]> {
+  const { rows } = await observer.query<OutboxRow>(
+    `SELECT event_id, routing_key, envelope FROM conversation.outbox
+      WHERE envelope->'data'->>'openId' = $1 ORDER BY position`,
+    [openId],
+  );
+  return rows;
+}
+
+async function eventsOf(openId: string): Promise<Array<{ dedupe_key: string; event: string }>> {
+  const { rows } = await observer.query<{ dedupe_key: string; event: string }>(
+    `SELECT e.dedupe_key, e.event FROM conversation.events e
+       JOIN conversation.contacts c ON c.id = e.contact_id WHERE c.open_id = $1 ORDER BY e.occurred_at`,
+    [openId],
+  );
+  return rows;
+}
+
+/** The one conversation.message.recorded.v1 row must describe exactly this message and contact. */
+function expectRecordedEvent(
+  row: OutboxRow,
+  message: MessageRow,
+  contact: ContactRow,
+  pushed: WechatMessageReceivedV1,
+  cause: EventEnvelope,
+): void {
+  expect(row.routing_key).toBe(RoutingKeys.conversationMessageRecorded);
+  expect(row.event_id).toBe(row.envelope.id);
+  // The consumer (ticketing) validates every envelope: this one must pass.
+  expect(() => parseEnvelope(row.envelope)).not.toThrow();
+  expect(row.envelope).toMatchObject({
+    type: RoutingKeys.conversationMessageRecorded,
+    correlationId: cause.correlationId,
+    causationId: cause.id,
+  });
+  expect(row.envelope.data).toEqual({
+    messageId: message.id,
+    channelId: pushed.channelId,
+    contactId: contact.id,
+    openId: pushed.openId,
+    direction: 'in',
+    type: pushed.msgType,
+    text: pushed.content,
+    sentAt: new Date(pushed.createTime * 1000).toISOString(),
+    wechatMsgId: pushed.msgId,
+  });
+}
+
+describe('RecordInboundMessage', () => {
+  it('records a message delivered 3 times once: one row, one contact, one outbox event; the 64-bit MsgId kept exactly', async () => {
+    const openId = 'oSequential_user_0001';
+    const pushed = inboundMessage({ openId, msgId: BIG_MSG_ID, content: '你好，我的订单呢？' });
+    const cause = causeOf(pushed);
+
+    for (let delivery = 0; delivery < 3; delivery += 1) {
+      await recordMessage.execute(pushed, cause);
+    }
+
+    const contacts = await contactsOf(openId);
+    expect(contacts).toHaveLength(1);
+    const [contact] = contacts;
+    expect(contact).toMatchObject({ channel_id: CHANNEL_A, open_id: openId, following: null });
+    expect(contact.last_interaction_at.toISOString()).toBe(
+      new Date(BASE_TIME * 1000).toISOString(),
+    );
+
+    const messages = await messagesOf(openId);
+    expect(messages).toHaveLength(1);
+    const [message] = messages;
+    expect(message).toMatchObject({
+      channel_id: CHANNEL_A,
+      contact_id: contact.id,
+      direction: 'in',
+      type: 'text',
+      text: '你好，我的订单呢？',
+      wechat_msg_id: BIG_MSG_ID,
+      fields: pushed.fields,
+    });
+    expect(message.sent_at.toISOString()).toBe(new Date(BASE_TIME * 1000).toISOString());
+    // Stored as text, digit for digit (no float rounding anywhere on the way).
+    const { rows: typed } = await observer.query<{ kind: string; exact: boolean }>(
+      `SELECT pg_typeof(wechat_msg_id)::text AS kind, wechat_msg_id = $2 AS exact
+         FROM conversation.messages WHERE id = $1`,
+      [message.id, BIG_MSG_ID],
+    );
+    expect(typed).toEqual([{ kind: 'text', exact: true }]);
+
+    const outbox = await outboxOf(openId);
+    expect(outbox).toHaveLength(1);
+    expectRecordedEvent(outbox[0], message, contact, pushed, cause);
+    expect(outbox[0].envelope.data['wechatMsgId']).toBe(BIG_MSG_ID);
+  });
+
+  it('records a message delivered 5 times concurrently (first contact too) exactly once', async () => {
+    const openId = 'oConcurrent_user_0002';
+    const pushed = inboundMessage({
+      openId,
+      msgId: '7250021412600020993',
+      createTime: BASE_TIME + 5,
+    });
+    const cause = causeOf(pushed);
+
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, () => recordMessage.execute(pushed, cause)),
+    );
+    expect(results.map((result) => result.status)).toEqual(Array(5).fill('fulfilled'));
+
+    const contacts = await contactsOf(openId);
+    expect(contacts).toHaveLength(1);
+    const messages = await messagesOf(openId);
+    expect(messages).toHaveLength(1);
+    expect(messages[0].contact_id).toBe(contacts[0].id);
+    const outbox = await outboxOf(openId);
+    expect(outbox).toHaveLength(1);
+    expectRecordedEvent(outbox[0], messages[0], contacts[0], pushed, cause);
+  });
+
+  it('threads a second MsgId of the same user into the same contact as a second message', async () => {
+    const openId = 'oTwo_messages_user_03';
+    const first = inboundMessage({ openId, msgId: '7250021412600030001', createTime: BASE_TIME });
+    const second = inboundMessage({
+      openId,
+      msgId: '7250021412600030002',
+      createTime: BASE_TIME + 60,
+      content: 'second',
+    });
+    const firstCause = causeOf(first);
+    const secondCause = causeOf(second);
+
+    await recordMessage.execute(first, firstCause);
+    await recordMessage.execute(second, secondCause);
+    await recordMessage.execute(first, firstCause); // a late redelivery of the first
+
+    const contacts = await contactsOf(openId);
+    expect(contacts).toHaveLength(1);
+    // The latest CreateTime wins, whatever the delivery order.
+    expect(contacts[0].last_interaction_at.toISOString()).toBe(
+      new Date((BASE_TIME + 60) * 1000).toISOString(),
+    );
+    const messages = await messagesOf(openId);
+    expect(messages.map((m) => m.wechat_msg_id)).toEqual([first.msgId, second.msgId]);
+    expect(new Set(messages.map((m) => m.contact_id))).toEqual(new Set([contacts[0].id]));
+
+    const outbox = await outboxOf(openId);
+    expect(outbox).toHaveLength(2);
+    expectRecordedEvent(outbox[0], messages[0], contacts[0], first, firstCause);
+    expectRecordedEvent(outbox[1], messages[1], contacts[0], second, secondCause);
+  });
+
+  it('keeps the same MsgId on another channel as a separate message (dedupe is per channel)', async () => {
+    const openId = 'oTwo_channels_user_04';
+    const msgId = '7250021412600040004';
+    const onA = inboundMessage({ openId, msgId, channelId: CHANNEL_A });
+    const onB = inboundMessage({ openId, msgId, channelId: CHANNEL_B });
+
+    await Promise.all([
+      recordMessage.execute(onA, causeOf(onA)),
+      recordMessage.execute(onB, causeOf(onB)),
+    ]);
+    await recordMessage.execute(onB, causeOf(onB)); // and a retry on B changes nothing
+
+    const contacts = await contactsOf(openId);
+    expect(contacts.map((c) => c.channel_id).sort()).toEqual([CHANNEL_A, CHANNEL_B].sort());
+    const messages = await messagesOf(openId);
+    expect(messages).toHaveLength(2);
+    expect(messages.map((m) => m.wechat_msg_id)).toEqual([msgId, msgId]);
+    expect(messages.map((m) => m.channel_id).sort()).toEqual([CHANNEL_A, CHANNEL_B].sort());
+    for (const message of messages) {
+      const contact = contacts.find((c) => c.channel_id === message.channel_id);
+      expect(message.contact_id).toBe(contact!.id);
+    }
+    const outbox = await outboxOf(openId);
+    expect(outbox.map((row) => row.envelope.data['channelId']).sort()).toEqual(
+      [CHANNEL_A, CHANNEL_B].sort(),
+    );
+    expect(new Set(outbox.map((row) => row.envelope.data['messageId']))).toEqual(
+      new Set(messages.map((m) => m.id)),
+    );
+  });
+});
+
+describe('RecordInboundEvent', () => {
+  it('subscribe then unsubscribe set following; a redelivered event (same dedupeKey) is recorded once', async () => {
+    const openId = 'oFollow_user_00000005';
+    const subscribe = inboundEvent({ openId, event: 'subscribe', createTime: BASE_TIME });
+    const unsubscribe = inboundEvent({ openId, event: 'unsubscribe', createTime: BASE_TIME + 30 });
+
+    await recordEvent.execute(subscribe);
+    expect((await contactsOf(openId)).map((c) => c.following)).toEqual([true]);
+
+    await recordEvent.execute(unsubscribe);
+    await Promise.all([recordEvent.execute(unsubscribe), recordEvent.execute(unsubscribe)]);
+    const contacts = await contactsOf(openId);
+    expect(contacts).toHaveLength(1);
+    expect(contacts[0]).toMatchObject({ following: false });
+    expect(contacts[0].last_interaction_at.toISOString()).toBe(
+      new Date((BASE_TIME + 30) * 1000).toISOString(),
+    );
+    expect(await eventsOf(openId)).toEqual([
+      { dedupe_key: subscribe.dedupeKey, event: 'subscribe' },
+      { dedupe_key: unsubscribe.dedupeKey, event: 'unsubscribe' },
+    ]);
+    // Other events mark an interaction without touching the follow state.
+    await recordEvent.execute(
+      inboundEvent({ openId, event: 'CLICK', eventKey: 'MENU_HELP', createTime: BASE_TIME + 40 }),
+    );
+    expect((await contactsOf(openId))[0]).toMatchObject({ following: false });
+    expect(await eventsOf(openId)).toHaveLength(3);
+  });
+
+  it('a redelivered subscribe arriving after the unsubscribe does not flip following back', async () => {
+    const openId = 'oFollow_redelivered_06';
+    const subscribe = inboundEvent({ openId, event: 'subscribe', createTime: BASE_TIME });
+    const unsubscribe = inboundEvent({
+      openId,
+      event: 'unsubscribe',
+      createTime: BASE_TIME + 30,
+    });
+
+    await recordEvent.execute(subscribe);
+    await recordEvent.execute(unsubscribe);
+    await recordEvent.execute(subscribe); // duplicate: same dedupeKey
+
+    expect(await eventsOf(openId)).toHaveLength(2);
+    expect((await contactsOf(openId))[0]).toMatchObject({ following: false });
+  });
+
+  it('follow state follows CreateTime, not processing order', async () => {
+    const openId = 'oFollow_out_of_order7';
+    await recordEvent.execute(
+      inboundEvent({ openId, event: 'unsubscribe', createTime: BASE_TIME + 30 }),
+    );
+    await recordEvent.execute(inboundEvent({ openId, event: 'subscribe', createTime: BASE_TIME }));
+
+    expect(await eventsOf(openId)).toHaveLength(2);
+    expect((await contactsOf(openId))[0]).toMatchObject({ following: false });
+  });
+});
