@@ -3,10 +3,50 @@ import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
-const anyScope = (scope, allowed) => ({
-  sourceTag: `scope:${scope}`,
-  onlyDependOnLibsWithTags: allowed.map((s) => `scope:${s}`),
-});
+const BANNED_IN_PURE_CODE = ['@nestjs/*', 'typeorm', 'amqplib', 'ioredis', 'pg'];
+
+/**
+ * Who may import whom. Services meet only in contracts and shared libs; domain, contracts and util
+ * stay free of Nest and I/O. Tests may also use the testing helpers and the WeChat simulator.
+ */
+function constraints({ forTests }) {
+  const scopes = (scope, allowed) => ({
+    sourceTag: `scope:${scope}`,
+    onlyDependOnLibsWithTags: [...allowed, ...(forTests ? ['wechat-sim'] : [])].map(
+      (s) => `scope:${s}`,
+    ),
+  });
+  const types = (type, allowed, bannedExternalImports) => ({
+    sourceTag: `type:${type}`,
+    onlyDependOnLibsWithTags: [...allowed, ...(forTests ? ['testing', 'feature'] : [])].map(
+      (t) => `type:${t}`,
+    ),
+    ...(bannedExternalImports === undefined ? {} : { bannedExternalImports }),
+  });
+  return [
+    scopes('shared', ['shared']),
+    scopes('wechat', ['shared', 'wechat']),
+    scopes('ingress', ['shared', 'wechat', 'ingress']),
+    scopes('conversation', ['shared', 'wechat', 'conversation']),
+    scopes('ticketing', ['shared', 'ticketing']),
+    scopes('outbound', ['shared', 'wechat', 'outbound']),
+    scopes('desk', ['shared', 'wechat', 'desk']),
+    scopes('wechat-sim', ['shared', 'wechat', 'wechat-sim']),
+    types('app', ['feature', 'infra', 'contracts', 'util']),
+    types('feature', ['domain', 'data-access', 'infra', 'contracts', 'util']),
+    types('data-access', ['domain', 'infra', 'contracts', 'util']),
+    types('domain', ['util'], BANNED_IN_PURE_CODE),
+    types('contracts', ['util'], BANNED_IN_PURE_CODE),
+    types('util', ['util'], BANNED_IN_PURE_CODE),
+    types('infra', ['infra', 'contracts', 'util']),
+    { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['*'] },
+  ];
+}
+
+const boundaries = (forTests) => [
+  'error',
+  { enforceBuildableLibDependency: false, allow: [], depConstraints: constraints({ forTests }) },
+];
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '**/coverage/**', '.nx/**'] },
@@ -30,71 +70,7 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
       curly: ['error', 'all'],
       'no-console': ['error', { allow: ['error'] }],
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: [
-            anyScope('shared', ['shared']),
-            anyScope('wechat', ['shared', 'wechat']),
-            anyScope('ingress', ['shared', 'wechat', 'ingress']),
-            anyScope('conversation', ['shared', 'wechat', 'conversation']),
-            anyScope('ticketing', ['shared', 'ticketing']),
-            anyScope('outbound', ['shared', 'wechat', 'outbound']),
-            anyScope('desk', ['shared', 'wechat', 'desk']),
-            anyScope('wechat-sim', ['shared', 'wechat', 'wechat-sim']),
-            {
-              sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: [
-                'type:feature',
-                'type:infra',
-                'type:contracts',
-                'type:util',
-              ],
-            },
-            {
-              sourceTag: 'type:feature',
-              onlyDependOnLibsWithTags: [
-                'type:domain',
-                'type:data-access',
-                'type:infra',
-                'type:contracts',
-                'type:util',
-              ],
-            },
-            {
-              sourceTag: 'type:data-access',
-              onlyDependOnLibsWithTags: [
-                'type:domain',
-                'type:infra',
-                'type:contracts',
-                'type:util',
-              ],
-            },
-            {
-              sourceTag: 'type:domain',
-              onlyDependOnLibsWithTags: ['type:util'],
-              bannedExternalImports: ['@nestjs/*', 'typeorm', 'amqplib', 'ioredis', 'pg'],
-            },
-            {
-              sourceTag: 'type:contracts',
-              onlyDependOnLibsWithTags: ['type:util'],
-              bannedExternalImports: ['@nestjs/*', 'typeorm', 'amqplib', 'ioredis', 'pg'],
-            },
-            {
-              sourceTag: 'type:util',
-              onlyDependOnLibsWithTags: ['type:util'],
-              bannedExternalImports: ['@nestjs/*', 'typeorm', 'amqplib', 'ioredis', 'pg'],
-            },
-            {
-              sourceTag: 'type:infra',
-              onlyDependOnLibsWithTags: ['type:infra', 'type:contracts', 'type:util'],
-            },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['*'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': boundaries(false),
     },
   },
   {
@@ -106,6 +82,7 @@ export default tseslint.config(
       'test/**/*.ts',
     ],
     rules: {
+      '@nx/enforce-module-boundaries': boundaries(true),
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',

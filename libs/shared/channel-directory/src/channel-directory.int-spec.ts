@@ -14,7 +14,6 @@ import {
 } from '@wechat-desk/contracts';
 import { AppConfig, loadConfig } from '@wechat-desk/shared/config';
 import { createServiceDataSource, SERVICE_SCHEMA } from '@wechat-desk/shared/persistence';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test-only helpers
 import { createTestDatabase, waitFor, type TestDatabase } from '@wechat-desk/shared/testing';
 import { SecretBox } from '@wechat-desk/shared/util';
 

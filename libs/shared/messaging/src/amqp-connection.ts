@@ -106,8 +106,12 @@ export class AmqpConnection {
         resolve();
       });
     });
-    model.on('error', (error: Error) => this.logger.warn(`RabbitMQ connection error: ${describeError(error)}`));
-    model.on('blocked', (reason: string) => this.logger.warn(`RabbitMQ blocked the connection: ${reason}`));
+    model.on('error', (error: Error) =>
+      this.logger.warn(`RabbitMQ connection error: ${describeError(error)}`),
+    );
+    model.on('blocked', (reason: string) =>
+      this.logger.warn(`RabbitMQ blocked the connection: ${reason}`),
+    );
     try {
       for (const hook of this.hooks) {
         await hook(model);
@@ -130,5 +134,13 @@ export class AmqpConnection {
 }
 
 export function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  if (error instanceof Error) {
+    return error.message;
+  }
+  // Non-Error objects with a message (e.g. what Nest's RPC exception filter emits).
+  const message =
+    typeof error === 'object' && error !== null
+      ? (error as { message?: unknown }).message
+      : undefined;
+  return typeof message === 'string' ? message : String(error);
 }

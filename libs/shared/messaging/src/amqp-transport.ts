@@ -36,6 +36,7 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
   private consumerTag: string | null = null;
   private readonly inFlight = new Set<Promise<void>>();
   private closing = false;
+  private warnedAboutMaskedErrors = false;
 
   constructor(
     private readonly connection: AmqpConnection,
@@ -55,7 +56,10 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
     }
     this.connection
       .onReady((model) => this.startConsuming(model))
-      .then(() => callback(), (error: unknown) => callback(error));
+      .then(
+        () => callback(),
+        (error: unknown) => callback(error),
+      );
   }
 
   /** Stops taking messages, lets in-flight handlers finish, then closes the channel. */
@@ -97,7 +101,9 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
       return;
     }
     const channel = await model.createChannel();
-    channel.on('error', (error: Error) => this.logger.warn(`Consumer channel error: ${error.message}`));
+    channel.on('error', (error: Error) =>
+      this.logger.warn(`Consumer channel error: ${error.message}`),
+    );
     channel.on('close', () => {
       if (this.channel === channel) {
         this.channel = null;
@@ -131,11 +137,19 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
     }
     const handler = this.getHandlerByPattern(envelope.type);
     if (handler === null) {
-      await this.deadLetter(channel, message, 'NO_HANDLER', new Error(`no handler for ${envelope.type}`));
+      await this.deadLetter(
+        channel,
+        message,
+        'NO_HANDLER',
+        new Error(`no handler for ${envelope.type}`),
+      );
       return;
     }
     try {
-      const result: unknown = await handler(envelope.data, new AmqpContext([message, envelope, attempt]));
+      const result: unknown = await handler(
+        envelope.data,
+        new AmqpContext([message, envelope, attempt]),
+      );
       if (isObservable(result)) {
         await lastValueFrom(result, { defaultValue: undefined });
       }
@@ -152,6 +166,7 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
     attempt: number,
     error: unknown,
   ): Promise<void> {
+    this.warnIfErrorWasMasked(error);
     const decision = decideOnFailure(
       attempt,
       this.options.maxAttempts,
@@ -163,10 +178,15 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
         this.logger.warn(
           `${envelope.type} ${envelope.id} failed on attempt ${attempt} (${describeError(error)}); retrying in ${decision.delayMs} ms`,
         );
-        await this.moveTo(channel, message, this.names.retryQueue(this.options.service, decision.delayMs), {
-          'x-attempt': decision.nextAttempt,
-          'x-last-error': truncate(describeError(error)),
-        });
+        await this.moveTo(
+          channel,
+          message,
+          this.names.retryQueue(this.options.service, decision.delayMs),
+          {
+            'x-attempt': decision.nextAttempt,
+            'x-last-error': truncate(describeError(error)),
+          },
+        );
         return;
       case 'dead-letter':
         await this.deadLetter(channel, message, decision.reason, error);
@@ -174,7 +194,35 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
     }
   }
 
-  private async deadLetter(channel: Channel, message: ConsumeMessage, reason: string, error: unknown): Promise<void> {
+  /**
+   * Nest's default RPC exception filter turns any handler error into `{ status: 'error', message }`
+   * (a NonRetryableError would be retried, x-last-error would say little). connectConsumer()
+   * prevents that; an app wired otherwise gets this warning once instead of failing silently.
+   */
+  private warnIfErrorWasMasked(error: unknown): void {
+    if (
+      this.warnedAboutMaskedErrors ||
+      error instanceof Error ||
+      typeof error !== 'object' ||
+      error === null
+    ) {
+      return;
+    }
+    if ((error as { status?: unknown }).status === 'error') {
+      this.warnedAboutMaskedErrors = true;
+      this.logger.warn(
+        "Handler errors arrive masked by Nest's RPC exception filter: a NonRetryableError is " +
+          'retried and x-last-error says little. Attach the consumer with connectConsumer(app).',
+      );
+    }
+  }
+
+  private async deadLetter(
+    channel: Channel,
+    message: ConsumeMessage,
+    reason: string,
+    error: unknown,
+  ): Promise<void> {
     this.logger.error(
       `Dead-lettering message ${String(message.properties.messageId)} (${reason}): ${describeError(error)}`,
     );
@@ -197,7 +245,9 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
       await this.publisher.publishToQueue(queue, message, headers);
       settle(channel, message, 'ack');
     } catch (error) {
-      this.logger.warn(`Could not move message to ${queue} (${describeError(error)}); requeueing it`);
+      this.logger.warn(
+        `Could not move message to ${queue} (${describeError(error)}); requeueing it`,
+      );
       settle(channel, message, 'requeue');
     }
   }

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { ChannelModel, ConfirmChannel, Message, Options } from 'amqplib';
 
 import type { EventEnvelope } from '@wechat-desk/contracts';
+import { sleep } from '@wechat-desk/shared/util';
 
 import type { AmqpConnection } from './amqp-connection';
 import {
@@ -12,12 +13,15 @@ import {
 } from './errors';
 
 const CONFIRM_ID_HEADER = 'x-confirm-id';
+/** Pause before replacing a channel the broker closed, so a persistent fault cannot spin. */
+const REOPEN_DELAY_MS = 200;
 
 interface Pending {
   resolve: () => void;
   reject: (error: Error) => void;
   timer: NodeJS.Timeout;
   returned: boolean;
+  channel: ConfirmChannel;
 }
 
 /**
@@ -27,6 +31,8 @@ interface Pending {
 export class ConfirmPublisher {
   private readonly logger = new Logger(ConfirmPublisher.name);
   private channel: ConfirmChannel | null = null;
+  /** Channels that closed: a publish still unconfirmed on one was lost with it, not refused. */
+  private readonly closedChannels = new WeakSet<ConfirmChannel>();
   private readonly pending = new Map<string, Pending>();
   private sequence = 0;
 
@@ -55,7 +61,11 @@ export class ConfirmPublisher {
   }
 
   /** Puts a copy of a consumed message straight into a queue (retry and dead-letter hops). */
-  publishToQueue(queue: string, original: Message, headers: Record<string, unknown>): Promise<void> {
+  publishToQueue(
+    queue: string,
+    original: Message,
+    headers: Record<string, unknown>,
+  ): Promise<void> {
     return this.send('', queue, original.content, {
       messageId: original.properties.messageId as string | undefined,
       type: original.properties.type as string | undefined,
@@ -82,7 +92,7 @@ export class ConfirmPublisher {
         this.pending.delete(confirmId);
         reject(new PublishTimeoutError(`RabbitMQ did not confirm ${routingKey} in time`));
       }, timeoutMs ?? this.defaultTimeoutMs);
-      this.pending.set(confirmId, { resolve, reject, timer, returned: false });
+      this.pending.set(confirmId, { resolve, reject, timer, returned: false, channel });
       try {
         channel.publish(
           exchange,
@@ -115,8 +125,8 @@ export class ConfirmPublisher {
     clearTimeout(entry.timer);
     if (error !== null && error !== undefined) {
       entry.reject(
-        this.channel === null
-          ? new BrokerUnavailableError(`RabbitMQ connection lost before confirming ${routingKey}`)
+        this.closedChannels.has(entry.channel)
+          ? new BrokerUnavailableError(`RabbitMQ channel closed before confirming ${routingKey}`)
           : new PublishNackedError(`RabbitMQ refused ${routingKey}`),
       );
     } else if (entry.returned) {
@@ -135,16 +145,41 @@ export class ConfirmPublisher {
         entry.returned = true;
       }
     });
-    channel.on('error', (error: Error) => this.logger.warn(`Publisher channel error: ${error.message}`));
-    channel.on('close', () => {
+    channel.on('error', (error: Error) =>
+      this.logger.warn(`Publisher channel error: ${error.message}`),
+    );
+    // amqplib errors the callbacks of unconfirmed publishes from its own 'close' listener, which
+    // runs before any appended one: mark the channel closed first, so they count as lost.
+    channel.prependListener('close', () => {
+      this.closedChannels.add(channel);
       if (this.channel === channel) {
         this.channel = null;
       }
-      // amqplib errors the callbacks of unconfirmed publishes on close; this catches any it misses.
-      for (const [id] of this.pending) {
-        this.settle(id, 'message', new BrokerUnavailableError('channel closed'));
+    });
+    channel.on('close', () => {
+      // Catches any unconfirmed publish of this channel that amqplib did not call back.
+      for (const [id, entry] of this.pending) {
+        if (entry.channel === channel) {
+          this.settle(id, 'message', new BrokerUnavailableError('channel closed'));
+        }
       }
+      // A channel error (e.g. a missing exchange) closes only the channel: open another on the
+      // same connection. If the connection is gone this fails, and the reconnect reopens one.
+      void this.reopen(model);
     });
     this.channel = channel;
+  }
+
+  private async reopen(model: ChannelModel): Promise<void> {
+    await sleep(REOPEN_DELAY_MS);
+    if (this.channel !== null) {
+      return;
+    }
+    try {
+      await this.openChannel(model);
+      this.logger.log('Publisher channel reopened');
+    } catch {
+      // Connection closed or closing: AmqpConnection reconnects and runs init's hook again.
+    }
   }
 }

@@ -1,4 +1,10 @@
-import { ArgumentsHost, Catch, type INestApplication, type RpcExceptionFilter } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  type INestApplication,
+  type RpcExceptionFilter,
+} from '@nestjs/common';
+import { NestMicroservice } from '@nestjs/microservices';
 import { type Observable, throwError } from 'rxjs';
 
 import { AmqpTransport } from './amqp-transport';
@@ -17,7 +23,17 @@ export class RethrowHandlerErrorsFilter implements RpcExceptionFilter<unknown> {
 
 /** Attaches the service's queue consumer to an app; HTTP pipes and filters are not inherited. */
 export function connectConsumer(app: INestApplication): void {
-  app
-    .connectMicroservice({ strategy: app.get(AmqpTransport) }, { inheritAppConfig: false })
-    .useGlobalFilters(new RethrowHandlerErrorsFilter());
+  // Nest binds each handler to the global filters that exist when it registers the listeners,
+  // which connectMicroservice does at once unless deferred: defer it to listen(), after the
+  // filter is in place (registered earlier, the filter never applied).
+  const microservice = app.connectMicroservice(
+    { strategy: app.get(AmqpTransport) },
+    { inheritAppConfig: false, deferInitialization: true },
+  );
+  microservice.useGlobalFilters(new RethrowHandlerErrorsFilter());
+  // The app's init() runs the lifecycle hooks of the shared container; a deferred microservice
+  // would run them a second time in listen() unless told they ran.
+  if (microservice instanceof NestMicroservice) {
+    microservice.setIsInitHookCalled(true);
+  }
 }

@@ -46,7 +46,11 @@ class MessagingLifecycle implements OnModuleInit, OnApplicationShutdown {
     await this.connection.onReady(async (model) => {
       const channel = await model.createChannel();
       try {
-        await assertTopology(channel, this.config.MESSAGING_NAMESPACE, this.config.RABBITMQ_RETRY_DELAYS_MS);
+        await assertTopology(
+          channel,
+          this.config.MESSAGING_NAMESPACE,
+          this.config.RABBITMQ_RETRY_DELAYS_MS,
+        );
       } finally {
         await channel.close().catch(() => undefined);
       }
@@ -93,7 +97,11 @@ export class MessagingModule {
         {
           provide: AmqpTransport,
           inject: [AmqpConnection, ConfirmPublisher, AppConfig],
-          useFactory: (connection: AmqpConnection, publisher: ConfirmPublisher, config: AppConfig) =>
+          useFactory: (
+            connection: AmqpConnection,
+            publisher: ConfirmPublisher,
+            config: AppConfig,
+          ) =>
             new AmqpTransport(connection, publisher, {
               service: options.service,
               namespace: config.MESSAGING_NAMESPACE,

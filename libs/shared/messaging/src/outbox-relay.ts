@@ -25,6 +25,8 @@ export class OutboxRelay {
   private wake: (() => void) | null = null;
   private pendingWake = false;
   private listener: Client | null = null;
+  private listening: Promise<void> | null = null;
+  private stopping: AbortController | null = null;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -42,15 +44,20 @@ export class OutboxRelay {
       return;
     }
     this.running = true;
-    void this.listen();
+    this.stopping = new AbortController();
+    this.listening = this.listen(this.stopping.signal);
     this.loop = this.run();
   }
 
+  /** Resolves once the relay loop and the LISTEN connection are both finished. */
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping?.abort();
     this.kick();
     await this.loop;
+    // Ends the listener in any state, connecting included (else it would connect and LISTEN on).
     await this.listener?.end().catch(() => undefined);
+    await this.listening;
   }
 
   kick(): void {
@@ -100,40 +107,68 @@ export class OutboxRelay {
       if (rows.length === 0) {
         return 0;
       }
-      const results = await Promise.allSettled(rows.map((row) => this.publisher.publish(row.envelope)));
-      const confirmed = rows.filter((_, i) => results[i]?.status === 'fulfilled').map((row) => row.position);
+      const results = await Promise.allSettled(
+        rows.map((row) => this.publisher.publish(row.envelope)),
+      );
+      const confirmed = rows
+        .filter((_, i) => results[i]?.status === 'fulfilled')
+        .map((row) => row.position);
       const failure = results.find((result) => result.status === 'rejected');
       if (failure !== undefined) {
-        this.logger.warn(`Outbox relay: ${rows.length - confirmed.length} not confirmed: ${describeError(failure.reason)}`);
+        this.logger.warn(
+          `Outbox relay: ${rows.length - confirmed.length} not confirmed: ${describeError(failure.reason)}`,
+        );
       }
       if (confirmed.length > 0) {
-        await manager.query(`DELETE FROM "${this.schema}".outbox WHERE position = ANY($1::bigint[])`, [confirmed]);
+        await manager.query(
+          `DELETE FROM "${this.schema}".outbox WHERE position = ANY($1::bigint[])`,
+          [confirmed],
+        );
       }
       return failure === undefined ? confirmed.length : 0;
     });
   }
 
-  private async listen(): Promise<void> {
+  private async listen(stopping: AbortSignal): Promise<void> {
     while (this.running) {
-      const client = new Client({ connectionString: this.databaseUrl, application_name: `${this.schema}-outbox-relay` });
+      const client = new Client({
+        connectionString: this.databaseUrl,
+        application_name: `${this.schema}-outbox-relay`,
+        connectionTimeoutMillis: 5_000,
+      });
+      // Listening from the start: an idle connection's 'error' without a listener would crash.
+      const gone = new Promise<void>((resolve) => {
+        client.on('error', () => resolve());
+        client.on('end', () => resolve());
+      });
+      this.listener = client;
       try {
-        await client.connect();
-        this.listener = client;
+        // pg never settles connect() for a client ended while connecting (stop() does that): the
+        // end of the connection settles it instead.
+        const connected = client.connect();
+        const closedFirst = gone.then(() => {
+          throw new Error('the listening connection closed');
+        });
+        connected.catch(() => undefined);
+        closedFirst.catch(() => undefined);
+        await Promise.race([connected, closedFirst]);
         client.on('notification', () => this.kick());
         await client.query(`LISTEN "${outboxNotifyChannel(this.schema)}"`);
         this.kick();
-        await new Promise<void>((resolve) => {
-          client.on('error', () => resolve());
-          client.on('end', () => resolve());
-        });
+        await gone;
       } catch (error) {
         if (this.running) {
-          this.logger.warn(`Outbox listener lost (${describeError(error)}); polling until it is back`);
+          this.logger.warn(
+            `Outbox listener lost (${describeError(error)}); polling until it is back`,
+          );
         }
       }
       await client.end().catch(() => undefined);
+      if (this.listener === client) {
+        this.listener = null;
+      }
       if (this.running) {
-        await sleep(1_000);
+        await sleep(1_000, stopping);
       }
     }
   }

@@ -1,6 +1,12 @@
 import { RoutingKeys, type RoutingKey } from '@wechat-desk/contracts';
 
-export const SERVICE_NAMES = ['ingress', 'conversation', 'ticketing', 'outbound', 'desk-api'] as const;
+export const SERVICE_NAMES = [
+  'ingress',
+  'conversation',
+  'ticketing',
+  'outbound',
+  'desk-api',
+] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /**

@@ -14,8 +14,9 @@ export async function ensureDatabaseExists(databaseUrl: string): Promise<void> {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (found.rowCount === 0) {
       await client.query(`CREATE DATABASE "${name}"`).catch((error: { code?: string }) => {
-        // Another process created it meanwhile.
-        if (error.code !== '42P04') {
+        // Another process created it meanwhile: duplicate_database once it is committed, or a
+        // unique violation on pg_database's name index while both creations are in flight.
+        if (error.code !== '42P04' && error.code !== '23505') {
           throw error;
         }
       });

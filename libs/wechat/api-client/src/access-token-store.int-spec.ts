@@ -1,13 +1,11 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Redis from 'ioredis';
 
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test-only helpers
 import {
   createTestRedisPrefix,
   deleteRedisPrefix,
   TEST_REDIS_URL,
 } from '@wechat-desk/shared/testing';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the simulator stands in for WeChat in tests
 import {
   createWechatSimulatorApp,
   type RecordedCall,

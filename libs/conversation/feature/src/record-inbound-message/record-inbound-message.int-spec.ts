@@ -17,7 +17,6 @@ import {
   type WechatMessageReceivedV1,
 } from '@wechat-desk/contracts';
 import { createServiceDataSource, migrateAll } from '@wechat-desk/shared/persistence';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test-only helpers
 import { createTestDatabase, type TestDatabase } from '@wechat-desk/shared/testing';
 
 import { RecordInboundEvent } from '../record-inbound-event/record-inbound-event';

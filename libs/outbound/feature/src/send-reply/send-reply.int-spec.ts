@@ -17,7 +17,6 @@ import {
 import { outboundMigrations, ReplySendRepository } from '@wechat-desk/outbound/data-access';
 import { ChannelDirectory } from '@wechat-desk/shared/channel-directory';
 import { createServiceDataSource, migrateAll } from '@wechat-desk/shared/persistence';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test-only helpers
 import {
   createTestDatabase,
   createTestRedisPrefix,
@@ -27,7 +26,6 @@ import {
 } from '@wechat-desk/shared/testing';
 import { SecretBox } from '@wechat-desk/shared/util';
 import { WechatApiClient } from '@wechat-desk/wechat/api-client';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the simulator stands in for WeChat in tests
 import {
   createWechatSimulatorApp,
   type RecordedCall,

@@ -14,7 +14,6 @@ import {
 } from '@wechat-desk/contracts';
 import { ChannelDirectory } from '@wechat-desk/shared/channel-directory';
 import { createServiceDataSource, migrateAll } from '@wechat-desk/shared/persistence';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test-only helpers
 import { createTestDatabase, waitFor, type TestDatabase } from '@wechat-desk/shared/testing';
 import { SecretBox } from '@wechat-desk/shared/util';
 import { TicketRepository, ticketingMigrations } from '@wechat-desk/ticketing/data-access';
