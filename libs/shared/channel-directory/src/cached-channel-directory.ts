@@ -1,9 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { Client } from 'pg';
 
 import { AppConfig } from '@wechat-desk/shared/config';
-import { SERVICE_SCHEMA } from '@wechat-desk/shared/persistence';
-import { sleep } from '@wechat-desk/shared/util';
+import { PgNotificationListener, SERVICE_SCHEMA } from '@wechat-desk/shared/persistence';
 
 import { ChannelDirectory, channelNotifyChannel, type ChannelRecord } from './channel-directory';
 
@@ -16,15 +14,28 @@ import { ChannelDirectory, channelNotifyChannel, type ChannelRecord } from './ch
 export class CachedChannelDirectory implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(CachedChannelDirectory.name);
   private readonly channels = new Map<string, ChannelRecord>();
-  private listener: Client | null = null;
-  private running = true;
-  private listening: Promise<void> | null = null;
+  private readonly listener: PgNotificationListener;
 
   constructor(
     @Inject(ChannelDirectory) private readonly directory: ChannelDirectory,
-    @Inject(AppConfig) private readonly config: AppConfig,
-    @Inject(SERVICE_SCHEMA) private readonly schema: string,
-  ) {}
+    @Inject(AppConfig) config: AppConfig,
+    @Inject(SERVICE_SCHEMA) schema: string,
+  ) {
+    this.listener = new PgNotificationListener({
+      databaseUrl: config.DATABASE_URL,
+      channel: channelNotifyChannel(schema),
+      applicationName: `${schema}-channel-cache`,
+      onNotification: (channelId) => {
+        if (channelId !== undefined) {
+          this.reloadOne(channelId).catch((error: unknown) =>
+            this.logger.warn(`Could not reload channel ${channelId}: ${String(error)}`),
+          );
+        }
+      },
+      // Changes made while no listener was attached are picked up here.
+      onListening: () => this.reloadAll(),
+    });
+  }
 
   get(channelId: string): ChannelRecord | undefined {
     return this.channels.get(channelId);
@@ -32,13 +43,11 @@ export class CachedChannelDirectory implements OnModuleInit, OnApplicationShutdo
 
   async onModuleInit(): Promise<void> {
     await this.reloadAll();
-    this.listening = this.listen();
+    this.listener.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.running = false;
-    await this.listener?.end().catch(() => undefined);
-    await this.listening;
+    await this.listener.stop();
   }
 
   private async reloadAll(): Promise<void> {
@@ -57,44 +66,6 @@ export class CachedChannelDirectory implements OnModuleInit, OnApplicationShutdo
     } else if (cached === undefined || cached.version <= record.version) {
       // Overlapping reloads may finish out of order; never step back to an older version.
       this.channels.set(channelId, record);
-    }
-  }
-
-  private async listen(): Promise<void> {
-    while (this.running) {
-      const client = new Client({
-        connectionString: this.config.DATABASE_URL,
-        application_name: 'channel-cache',
-      });
-      const lost = new Promise<void>((resolve) => {
-        client.on('error', () => resolve());
-        client.on('end', () => resolve());
-      });
-      try {
-        await client.connect();
-        this.listener = client;
-        client.on('notification', (notification) => {
-          if (notification.payload !== undefined) {
-            this.reloadOne(notification.payload).catch((error: unknown) =>
-              this.logger.warn(
-                `Could not reload channel ${String(notification.payload)}: ${String(error)}`,
-              ),
-            );
-          }
-        });
-        await client.query(`LISTEN "${channelNotifyChannel(this.schema)}"`);
-        // Changes made while no listener was attached are picked up here.
-        await this.reloadAll();
-        await lost;
-      } catch (error) {
-        if (this.running) {
-          this.logger.warn(`Channel listener lost: ${String(error)}`);
-        }
-      }
-      await client.end().catch(() => undefined);
-      if (this.running) {
-        await sleep(1_000);
-      }
     }
   }
 }

@@ -193,7 +193,8 @@ describe('CachedChannelDirectory (ingress hot path)', () => {
   async function listenerBackends(): Promise<number[]> {
     const { rows } = await observer.query<{ pid: number }>(
       `SELECT pid FROM pg_stat_activity
-        WHERE datname = current_database() AND application_name = 'channel-cache'`,
+        WHERE datname = current_database() AND application_name = $1`,
+      [`${SCHEMA}-channel-cache`],
     );
     return rows.map((row) => row.pid);
   }

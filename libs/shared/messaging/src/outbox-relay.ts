@@ -1,9 +1,8 @@
 import { Logger } from '@nestjs/common';
-import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 
 import type { EventEnvelope } from '@wechat-desk/contracts';
-import { outboxNotifyChannel } from '@wechat-desk/shared/persistence';
+import { outboxNotifyChannel, PgNotificationListener } from '@wechat-desk/shared/persistence';
 import { sleep } from '@wechat-desk/shared/util';
 
 import { describeError } from './amqp-connection';
@@ -24,40 +23,42 @@ export class OutboxRelay {
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private pendingWake = false;
-  private listener: Client | null = null;
-  private listening: Promise<void> | null = null;
-  private stopping: AbortController | null = null;
+  private readonly listener: PgNotificationListener;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly publisher: ConfirmPublisher,
     private readonly schema: string,
-    private readonly databaseUrl: string,
+    databaseUrl: string,
     private readonly options: { batchSize: number; pollIntervalMs: number } = {
       batchSize: 200,
       pollIntervalMs: 1_000,
     },
-  ) {}
+  ) {
+    this.listener = new PgNotificationListener({
+      databaseUrl,
+      channel: outboxNotifyChannel(schema),
+      applicationName: `${schema}-outbox-relay`,
+      onNotification: () => this.kick(),
+      onListening: () => this.kick(),
+    });
+  }
 
   start(): void {
     if (this.running) {
       return;
     }
     this.running = true;
-    this.stopping = new AbortController();
-    this.listening = this.listen(this.stopping.signal);
+    this.listener.start();
     this.loop = this.run();
   }
 
   /** Resolves once the relay loop and the LISTEN connection are both finished. */
   async stop(): Promise<void> {
     this.running = false;
-    this.stopping?.abort();
     this.kick();
     await this.loop;
-    // Ends the listener in any state, connecting included (else it would connect and LISTEN on).
-    await this.listener?.end().catch(() => undefined);
-    await this.listening;
+    await this.listener.stop();
   }
 
   kick(): void {
@@ -127,49 +128,5 @@ export class OutboxRelay {
       }
       return failure === undefined ? confirmed.length : 0;
     });
-  }
-
-  private async listen(stopping: AbortSignal): Promise<void> {
-    while (this.running) {
-      const client = new Client({
-        connectionString: this.databaseUrl,
-        application_name: `${this.schema}-outbox-relay`,
-        connectionTimeoutMillis: 5_000,
-      });
-      // Listening from the start: an idle connection's 'error' without a listener would crash.
-      const gone = new Promise<void>((resolve) => {
-        client.on('error', () => resolve());
-        client.on('end', () => resolve());
-      });
-      this.listener = client;
-      try {
-        // pg never settles connect() for a client ended while connecting (stop() does that): the
-        // end of the connection settles it instead.
-        const connected = client.connect();
-        const closedFirst = gone.then(() => {
-          throw new Error('the listening connection closed');
-        });
-        connected.catch(() => undefined);
-        closedFirst.catch(() => undefined);
-        await Promise.race([connected, closedFirst]);
-        client.on('notification', () => this.kick());
-        await client.query(`LISTEN "${outboxNotifyChannel(this.schema)}"`);
-        this.kick();
-        await gone;
-      } catch (error) {
-        if (this.running) {
-          this.logger.warn(
-            `Outbox listener lost (${describeError(error)}); polling until it is back`,
-          );
-        }
-      }
-      await client.end().catch(() => undefined);
-      if (this.listener === client) {
-        this.listener = null;
-      }
-      if (this.running) {
-        await sleep(1_000, stopping);
-      }
-    }
   }
 }

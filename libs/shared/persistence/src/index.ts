@@ -7,3 +7,7 @@ export {
   SERVICE_SCHEMA,
   type PersistenceModuleOptions,
 } from './persistence.module';
+export {
+  PgNotificationListener,
+  type PgNotificationListenerOptions,
+} from './pg-notification-listener';
