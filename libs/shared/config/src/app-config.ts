@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import {
   IsIn,
@@ -23,6 +24,10 @@ const toIntList = ({ value }: { value: unknown }): unknown =>
         .filter((part) => part !== '')
         .map(Number)
     : value;
+
+/** A TCP port given as text; 0 lets the system pick one (tests). */
+const Port = (): PropertyDecorator =>
+  applyDecorators(Transform(toInt), IsInt(), Min(0), Max(65535));
 
 const urlOptions = { require_tld: false, require_protocol: true };
 
@@ -58,34 +63,19 @@ export class AppConfig {
   @IsUrl(urlOptions)
   PUBLIC_FILES_BASE_URL = 'http://localhost:8081';
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @Port()
   INGRESS_PORT = 8080;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @Port()
   DESK_API_PORT = 8081;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @Port()
   CONVERSATION_PORT = 8082;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @Port()
   TICKETING_PORT = 8083;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @Port()
   OUTBOUND_PORT = 8084;
 
   @IsString()
