@@ -29,6 +29,14 @@ const toIntList = ({ value }: { value: unknown }): unknown =>
 const Port = (): PropertyDecorator =>
   applyDecorators(Transform(toInt), IsInt(), Min(0), Max(65535));
 
+const toStringList = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => part !== '')
+    : value;
+
 const urlOptions = { require_tld: false, require_protocol: true };
 
 export const NODE_ENVIRONMENTS = ['development', 'test', 'production'] as const;
@@ -106,6 +114,11 @@ export class AppConfig {
   @Min(1)
   @Max(86_400)
   INGRESS_MAX_CLOCK_SKEW_S = 300;
+
+  /** Our public egress addresses, shown to admins when WeChat refuses our IP (40164). */
+  @Transform(toStringList)
+  @IsString({ each: true })
+  WECHAT_EGRESS_IPS: string[] = [];
 
   /** Prefix of every exchange and queue name; tests use their own to stay isolated. */
   @IsString()
