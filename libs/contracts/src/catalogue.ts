@@ -8,6 +8,7 @@ import { OutboundReplyRequestedV1 } from './events/outbound-reply-requested.v1';
 import { OutboundReplySentV1 } from './events/outbound-reply-sent.v1';
 import { TicketCreatedV1 } from './events/ticket-created.v1';
 import { TicketMessageAddedV1 } from './events/ticket-message-added.v1';
+import { TicketSettingsUpdatedV1 } from './events/ticket-settings-updated.v1';
 import { WechatEventReceivedV1 } from './events/wechat-event-received.v1';
 import { WechatMessageReceivedV1 } from './events/wechat-message-received.v1';
 import { EventEnvelope } from './envelope';
@@ -19,6 +20,7 @@ export const EventCatalogue = {
   [RoutingKeys.wechatMessageReceived]: WechatMessageReceivedV1,
   [RoutingKeys.wechatEventReceived]: WechatEventReceivedV1,
   [RoutingKeys.conversationMessageRecorded]: ConversationMessageRecordedV1,
+  [RoutingKeys.ticketSettingsUpdated]: TicketSettingsUpdatedV1,
   [RoutingKeys.ticketCreated]: TicketCreatedV1,
   [RoutingKeys.ticketMessageAdded]: TicketMessageAddedV1,
   [RoutingKeys.outboundReplyRequested]: OutboundReplyRequestedV1,

@@ -29,6 +29,10 @@ export {
 export { OutboundReplySentV1 } from './events/outbound-reply-sent.v1';
 export { TicketCreatedV1, TICKET_STATUSES, type TicketStatus } from './events/ticket-created.v1';
 export { TicketMessageAddedV1 } from './events/ticket-message-added.v1';
+export {
+  CONVERSION_TIMER_MINUTES,
+  TicketSettingsUpdatedV1,
+} from './events/ticket-settings-updated.v1';
 export { WechatEventReceivedV1 } from './events/wechat-event-received.v1';
 export { WechatMessageReceivedV1 } from './events/wechat-message-received.v1';
 export { ALL_ROUTING_KEYS, isRoutingKey, RoutingKeys, type RoutingKey } from './routing-keys';

@@ -7,6 +7,7 @@ export const RoutingKeys = {
   wechatMessageReceived: 'wechat.inbound.message.v1',
   wechatEventReceived: 'wechat.inbound.event.v1',
   conversationMessageRecorded: 'conversation.message.recorded.v1',
+  ticketSettingsUpdated: 'ticket.settings.updated.v1',
   ticketCreated: 'ticket.created.v1',
   ticketMessageAdded: 'ticket.message.added.v1',
   outboundReplyRequested: 'outbound.reply.requested.v1',

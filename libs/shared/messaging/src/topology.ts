@@ -16,7 +16,11 @@ export type ServiceName = (typeof SERVICE_NAMES)[number];
 export const SUBSCRIPTIONS: Readonly<Record<ServiceName, readonly RoutingKey[]>> = {
   ingress: [RoutingKeys.channelUpdated],
   conversation: [RoutingKeys.wechatMessageReceived, RoutingKeys.wechatEventReceived],
-  ticketing: [RoutingKeys.conversationMessageRecorded, RoutingKeys.channelUpdated],
+  ticketing: [
+    RoutingKeys.conversationMessageRecorded,
+    RoutingKeys.channelUpdated,
+    RoutingKeys.ticketSettingsUpdated,
+  ],
   outbound: [RoutingKeys.outboundReplyRequested, RoutingKeys.channelUpdated],
   'desk-api': [
     RoutingKeys.ticketCreated,

@@ -1,2 +1,3 @@
 export { ticketingMigrations } from './migrations';
 export { TicketRepository, type NewTicket } from './ticket.repository';
+export { TimerSettingsRepository } from './timer-settings.repository';

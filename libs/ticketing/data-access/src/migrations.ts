@@ -3,6 +3,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { channelDirectoryTableSql } from '@wechat-desk/shared/channel-directory';
 import { outboxTableSql } from '@wechat-desk/shared/persistence';
 
+import { TicketingTimerSettings1764100002000 } from './timer-settings.migration';
+
 export class TicketingInitial1764030000000 implements MigrationInterface {
   name = 'TicketingInitial1764030000000';
 
@@ -45,4 +47,7 @@ export class TicketingInitial1764030000000 implements MigrationInterface {
   }
 }
 
-export const ticketingMigrations = [TicketingInitial1764030000000];
+export const ticketingMigrations = [
+  TicketingInitial1764030000000,
+  TicketingTimerSettings1764100002000,
+];

@@ -5,9 +5,11 @@ import {
   ChannelUpdatedV1,
   ConversationMessageRecordedV1,
   RoutingKeys,
+  TicketSettingsUpdatedV1,
 } from '@wechat-desk/contracts';
 import { ChannelDirectory } from '@wechat-desk/shared/channel-directory';
 import { AmqpContext } from '@wechat-desk/shared/messaging';
+import { TimerSettingsRepository } from '@wechat-desk/ticketing/data-access';
 
 import { AttachInboundMessage } from './attach-inbound-message/attach-inbound-message';
 
@@ -16,6 +18,7 @@ export class TicketingController {
   constructor(
     @Inject(AttachInboundMessage) private readonly attachInboundMessage: AttachInboundMessage,
     @Inject(ChannelDirectory) private readonly channels: ChannelDirectory,
+    @Inject(TimerSettingsRepository) private readonly timers: TimerSettingsRepository,
   ) {}
 
   @EventPattern(RoutingKeys.conversationMessageRecorded)
@@ -27,6 +30,11 @@ export class TicketingController {
     if (message.direction === 'in') {
       await this.attachInboundMessage.execute(message, context.envelope);
     }
+  }
+
+  @EventPattern(RoutingKeys.ticketSettingsUpdated)
+  async handleTicketSettingsUpdated(@Payload() settings: TicketSettingsUpdatedV1): Promise<void> {
+    await this.timers.apply(settings);
   }
 
   @EventPattern(RoutingKeys.channelUpdated)

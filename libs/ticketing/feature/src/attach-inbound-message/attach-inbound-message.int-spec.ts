@@ -16,7 +16,11 @@ import { ChannelDirectory } from '@wechat-desk/shared/channel-directory';
 import { createServiceDataSource, migrateAll } from '@wechat-desk/shared/persistence';
 import { createTestDatabase, waitFor, type TestDatabase } from '@wechat-desk/shared/testing';
 import { SecretBox } from '@wechat-desk/shared/util';
-import { TicketRepository, ticketingMigrations } from '@wechat-desk/ticketing/data-access';
+import {
+  TicketRepository,
+  ticketingMigrations,
+  TimerSettingsRepository,
+} from '@wechat-desk/ticketing/data-access';
 import { DEFAULT_CONVERSION_TIMER_MINUTES } from '@wechat-desk/ticketing/domain';
 
 import { AttachInboundMessage, ChannelNotYetKnownError } from './attach-inbound-message';
@@ -60,6 +64,7 @@ beforeAll(async () => {
       new AttachInboundMessage(
         new TicketRepository(dataSource),
         new ChannelDirectory(dataSource, 'ticketing', box),
+        new TimerSettingsRepository(dataSource),
       ),
     );
   }
@@ -506,5 +511,33 @@ describe('AttachInboundMessage', () => {
     }).toEqual({ tickets: 2, created: 2 });
     const attached = await ticketMessagesOf(customer);
     expect(attached.filter((row) => row.ticket_id === tickets[1].id)).toHaveLength(12);
+  });
+
+  it('uses the conversion timer set for the department and channel, newest version winning', async () => {
+    const settings = new TimerSettingsRepository(dataSources[0]!);
+    await settings.apply({
+      departmentId: DEPARTMENT_ID,
+      channelId: CHANNEL_ID,
+      conversionTimerMinutes: 5,
+      version: 2,
+    });
+    // An older change arriving late does not undo the newer one.
+    await settings.apply({
+      departmentId: DEPARTMENT_ID,
+      channelId: CHANNEL_ID,
+      conversionTimerMinutes: 600,
+      version: 1,
+    });
+    expect(await settings.findMinutes(DEPARTMENT_ID, CHANNEL_ID)).toBe(5);
+    try {
+      const customer = newCustomer();
+      await deliver(recorded(customer, T0));
+      await deliver(recorded(customer, T0 + 4 * MINUTE), 1);
+      expect(await ticketsOf(customer)).toHaveLength(1);
+      await deliver(recorded(customer, T0 + 9 * MINUTE), 2);
+      expect(await ticketsOf(customer)).toHaveLength(2);
+    } finally {
+      await observer.query('DELETE FROM ticketing.timer_settings');
+    }
   });
 });

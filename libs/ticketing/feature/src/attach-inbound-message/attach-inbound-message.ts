@@ -7,7 +7,7 @@ import {
   type EventEnvelope,
 } from '@wechat-desk/contracts';
 import { ChannelDirectory } from '@wechat-desk/shared/channel-directory';
-import { TicketRepository } from '@wechat-desk/ticketing/data-access';
+import { TicketRepository, TimerSettingsRepository } from '@wechat-desk/ticketing/data-access';
 import {
   decideTicketForMessage,
   DEFAULT_CONVERSION_TIMER_MINUTES,
@@ -26,6 +26,7 @@ export class AttachInboundMessage {
   constructor(
     @Inject(TicketRepository) private readonly tickets: TicketRepository,
     @Inject(ChannelDirectory) private readonly channels: ChannelDirectory,
+    @Inject(TimerSettingsRepository) private readonly timers: TimerSettingsRepository,
   ) {}
 
   async execute(message: ConversationMessageRecordedV1, cause: EventEnvelope): Promise<void> {
@@ -34,6 +35,9 @@ export class AttachInboundMessage {
       // channel.updated.v1 travels on another queue and may not have arrived yet: retry later.
       throw new ChannelNotYetKnownError(`channel ${message.channelId} is not known yet`);
     }
+    const timerMinutes =
+      (await this.timers.findMinutes(channel.departmentId, message.channelId)) ??
+      DEFAULT_CONVERSION_TIMER_MINUTES;
     const sentAt = new Date(message.sentAt);
     const context = { correlationId: cause.correlationId, causationId: cause.id };
     await this.tickets.transaction(async (manager) => {
@@ -41,7 +45,7 @@ export class AttachInboundMessage {
       if (await this.tickets.isMessageAttached(manager, message.messageId)) {
         return;
       }
-      const decision = decideTicketForMessage(current, sentAt, DEFAULT_CONVERSION_TIMER_MINUTES);
+      const decision = decideTicketForMessage(current, sentAt, timerMinutes);
       const events: EventEnvelope[] = [];
       let ticketId: string;
       switch (decision.kind) {
