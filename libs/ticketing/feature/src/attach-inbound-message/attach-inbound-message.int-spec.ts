@@ -514,7 +514,7 @@ describe('AttachInboundMessage', () => {
   });
 
   it('uses the conversion timer set for the department and channel, newest version winning', async () => {
-    const settings = new TimerSettingsRepository(dataSources[0]!);
+    const settings = new TimerSettingsRepository(dataSources[0]);
     await settings.apply({
       departmentId: DEPARTMENT_ID,
       channelId: CHANNEL_ID,
