@@ -89,6 +89,17 @@ export class AppConfig {
   @IsString()
   HTTP_HOST = '0.0.0.0';
 
+  /**
+   * Whose X-Forwarded-For to believe for the client address (rate limits, logs): proxy addresses
+   * or CIDRs, comma-separated, or presets like `loopback`. Never everyone, or clients could choose
+   * their own address.
+   */
+  @IsString()
+  @Matches(/^[A-Za-z0-9.:/, ]+$/, {
+    message: 'HTTP_TRUSTED_PROXIES must be addresses, CIDRs or presets',
+  })
+  HTTP_TRUSTED_PROXIES = 'loopback';
+
   @IsOptional()
   @IsString()
   @Matches(/^[^@\s]+@[^@\s]+$/, { message: 'BOOTSTRAP_ADMIN_EMAIL must be an e-mail address' })

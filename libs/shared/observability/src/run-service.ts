@@ -35,7 +35,10 @@ export async function runService(options: RunServiceOptions): Promise<INestAppli
   const logger = createLogger(options.service, options.config);
   const app = await NestFactory.create<NestFastifyApplication>(
     options.module,
-    new FastifyAdapter({ bodyLimit: options.bodyLimitBytes ?? 1_048_576, trustProxy: true }),
+    new FastifyAdapter({
+      bodyLimit: options.bodyLimitBytes ?? 1_048_576,
+      trustProxy: options.config.HTTP_TRUSTED_PROXIES.split(',').map((entry) => entry.trim()),
+    }),
     { logger, bufferLogs: true },
   );
   app.enableShutdownHooks();
