@@ -15,6 +15,7 @@ import {
 
 import { AccessTokenStore } from './access-token-store';
 import { WechatApiClient } from './wechat-api-client';
+import { fetchStableToken, WechatHttp } from './wechat-http';
 
 /**
  * The access token shared in Redis by every worker: three clients (three processes' worth: three
@@ -132,7 +133,8 @@ describe('access token shared in Redis', () => {
   it('invalidate with a stale token does not delete a newer one; with the current token it does', async () => {
     const account = ACCOUNTS[1];
     const stores = connections.map((redis) => new AccessTokenStore(redis));
-    const fetchToken = () => clients[0].fetchStableToken(account);
+    const http = new WechatHttp(simUrl);
+    const fetchToken = () => fetchStableToken(http, account);
     const stale = await stores[0].get(account.appId, fetchToken);
 
     // Worker 1 saw `stale` fail and refreshed: a newer token is in Redis.

@@ -15,6 +15,7 @@ export {
   validateCustomMessage,
 } from './lib/custom-message.validation';
 export { WECHAT_JSON_CONTENT_TYPE } from './lib/http-input';
+export { ipAllowed, ipNotWhitelisted, normalizeIp, validateIpWhitelist } from './lib/ip-whitelist';
 export {
   SIMULATOR_OPTIONS,
   simulatorOptionsFromEnv,

@@ -121,6 +121,61 @@ describe('WeChat simulator over HTTP', () => {
     });
   });
 
+  describe('API IP whitelist', () => {
+    async function put(path: string, body: unknown): Promise<Response> {
+      return fetch(`${baseUrl}${path}`, {
+        method: 'PUT',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    }
+
+    it('answers 40164 with the address WeChat saw, on both token endpoints', async () => {
+      const set = await put(`/sim/accounts/${account.appId}/ip-whitelist`, {
+        ips: ['203.0.113.7'],
+      });
+      expect(set.status).toBe(200);
+      expect(await set.json()).toEqual({ appId: account.appId, ips: ['203.0.113.7'] });
+
+      const refused = {
+        errcode: 40164,
+        errmsg: 'invalid ip 127.0.0.1 ipv6 ::ffff:127.0.0.1, not in whitelist',
+      };
+      expect(await wechat(postJson('/cgi-bin/stable_token', JSON.stringify(credentials)))).toEqual(
+        refused,
+      );
+      const query = new URLSearchParams(credentials).toString();
+      expect(await wechat(fetch(`${baseUrl}/cgi-bin/token?${query}`))).toEqual(refused);
+
+      await put(`/sim/accounts/${account.appId}/ip-whitelist`, { ips: ['127.0.0.1'] });
+      await stableToken();
+      await put(`/sim/accounts/${account.appId}/ip-whitelist`, { ips: [] });
+      await stableToken();
+    });
+
+    it('takes the whitelist with the account, and validates it', async () => {
+      const created = await postJson(
+        '/sim/accounts',
+        JSON.stringify({ ...account, ipWhitelist: ['198.51.100.1'] }),
+      );
+      expect(created.status).toBe(201);
+      expect(await created.json()).toEqual({ ...account, ipWhitelist: ['198.51.100.1'] });
+      const body = await wechat(postJson('/cgi-bin/stable_token', JSON.stringify(credentials)));
+      expect(body['errcode']).toBe(40164);
+      const read = await fetch(`${baseUrl}/sim/accounts/${account.appId}/ip-whitelist`);
+      expect(await read.json()).toEqual({ appId: account.appId, ips: ['198.51.100.1'] });
+
+      const bad = await postJson('/sim/accounts', JSON.stringify({ ...account, ipWhitelist: 'x' }));
+      expect(bad.status).toBe(400);
+      expect((await put(`/sim/accounts/wx1111111111111111/ip-whitelist`, { ips: [] })).status).toBe(
+        404,
+      );
+      expect((await put(`/sim/accounts/${account.appId}/ip-whitelist`, { ips: [1] })).status).toBe(
+        400,
+      );
+    });
+  });
+
   describe('POST /cgi-bin/stable_token', () => {
     it('returns the same token while valid, counting expires_in down', async () => {
       const res = await postJson('/cgi-bin/stable_token', JSON.stringify(credentials));

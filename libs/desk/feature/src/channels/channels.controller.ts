@@ -1,11 +1,32 @@
-import { Body, Controller, Get, Inject, Param, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  Req,
+  Res,
+} from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
-import { Roles } from '../common/auth/auth.decorators';
+import { ChannelRepository } from '@wechat-desk/desk/data-access';
+
+import { CurrentAgent, Roles } from '../common/auth/auth.decorators';
+import type { AuthenticatedAgent } from '../common/auth/authenticated-agent';
+import { DeskError, DeskErrors } from '../common/desk-error';
 import { UuidParamPipe } from '../common/uuid-param.pipe';
 import type { ChannelView } from './channel.view';
+import { readChannelForm } from './create-channel/channel-form';
 import { CreateChannel } from './create-channel/create-channel';
-import { CreateChannelDto } from './create-channel/create-channel.dto';
 import { GetChannels } from './get-channels/get-channels';
+import { UpdateChannel } from './update-channel/update-channel';
+import { UpdateChannelDto } from './update-channel/update-channel.dto';
+
+const channelId = new UuidParamPipe('Channel');
 
 @Controller('channels')
 @Roles('admin')
@@ -13,11 +34,17 @@ export class ChannelsController {
   constructor(
     @Inject(CreateChannel) private readonly createChannel: CreateChannel,
     @Inject(GetChannels) private readonly getChannels: GetChannels,
+    @Inject(UpdateChannel) private readonly updateChannel: UpdateChannel,
+    @Inject(ChannelRepository) private readonly channels: ChannelRepository,
   ) {}
 
+  /** multipart/form-data (text fields and the `icon` file) or JSON (no icon). */
   @Post()
-  create(@Body() body: CreateChannelDto): Promise<ChannelView> {
-    return this.createChannel.execute({ ...body, icon: null });
+  async create(
+    @CurrentAgent() admin: AuthenticatedAgent,
+    @Req() request: FastifyRequest,
+  ): Promise<ChannelView> {
+    return this.createChannel.execute(admin.id, await readChannelForm(request));
   }
 
   @Get()
@@ -26,7 +53,66 @@ export class ChannelsController {
   }
 
   @Get(':id')
-  get(@Param('id', new UuidParamPipe('Channel')) id: string): Promise<ChannelView> {
+  get(@Param('id', channelId) id: string): Promise<ChannelView> {
     return this.getChannels.one(id);
+  }
+
+  @Patch(':id')
+  edit(
+    @CurrentAgent() admin: AuthenticatedAgent,
+    @Param('id', channelId) id: string,
+    @Body() body: UpdateChannelDto,
+  ): Promise<ChannelView> {
+    return this.updateChannel.edit(admin.id, id, body);
+  }
+
+  @Post(':id/disable')
+  @HttpCode(200)
+  disable(
+    @CurrentAgent() admin: AuthenticatedAgent,
+    @Param('id', channelId) id: string,
+  ): Promise<ChannelView> {
+    return this.updateChannel.setEnabled(admin.id, id, false);
+  }
+
+  @Post(':id/enable')
+  @HttpCode(200)
+  enable(
+    @CurrentAgent() admin: AuthenticatedAgent,
+    @Param('id', channelId) id: string,
+  ): Promise<ChannelView> {
+    return this.updateChannel.setEnabled(admin.id, id, true);
+  }
+
+  @Post(':id/rotate-aes-key')
+  @HttpCode(200)
+  rotateAesKey(
+    @CurrentAgent() admin: AuthenticatedAgent,
+    @Param('id', channelId) id: string,
+  ): Promise<ChannelView> {
+    return this.updateChannel.rotateAesKey(admin.id, id);
+  }
+
+  /** The icon's bytes with the type found in them (the channel's iconUrl). */
+  @Get(':id/icon')
+  async icon(
+    @Param('id', channelId) id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Buffer> {
+    const icon = await this.channels.findIcon(id);
+    if (icon === null) {
+      throw (await this.channels.findById(id)) === null
+        ? DeskErrors.notFound('Channel', id)
+        : new DeskError(HttpStatus.NOT_FOUND, 'NOT_FOUND', `Channel ${id} has no icon`, {
+            resource: 'ChannelIcon',
+            id,
+          });
+    }
+    reply
+      .header('Content-Type', icon.mimeType)
+      .header('Content-Length', String(icon.bytes.length))
+      .header('X-Content-Type-Options', 'nosniff')
+      .header('Cache-Control', 'private, no-cache');
+    return icon.bytes;
   }
 }

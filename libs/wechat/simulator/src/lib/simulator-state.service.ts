@@ -79,6 +79,8 @@ export interface CustomMessageFilter {
 @Injectable()
 export class SimulatorStateService {
   private readonly accounts = new Map<string, SimAccount>();
+  /** API IP whitelist per AppID; none (or empty) means every caller is allowed. */
+  private readonly ipWhitelists = new Map<string, string[]>();
   private readonly tokens = new Map<string, IssuedToken>();
   /** Latest token per `${appId} ${kind}`. */
   private readonly latest = new Map<string, IssuedToken>();
@@ -119,6 +121,20 @@ export class SimulatorStateService {
 
   listAccounts(): SimAccount[] {
     return [...this.accounts.values()].map((account) => ({ ...account }));
+  }
+
+  /** Replaces the account's API IP whitelist; an empty list lifts the restriction. */
+  setIpWhitelist(appId: string, ips: readonly string[]): string[] {
+    if (ips.length === 0) {
+      this.ipWhitelists.delete(appId);
+    } else {
+      this.ipWhitelists.set(appId, [...ips]);
+    }
+    return this.getIpWhitelist(appId);
+  }
+
+  getIpWhitelist(appId: string): string[] {
+    return [...(this.ipWhitelists.get(appId) ?? [])];
   }
 
   // --- tokens ---------------------------------------------------------------------------------
@@ -257,6 +273,7 @@ export class SimulatorStateService {
   reset(options: { keepAccounts?: boolean } = {}): void {
     if (options.keepAccounts !== true) {
       this.accounts.clear();
+      this.ipWhitelists.clear();
     }
     this.tokens.clear();
     this.latest.clear();

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 
 import { isRecord, type SimAccount } from './accounts';
 import { validateCustomMessage } from './custom-message.validation';
+import { ipAllowed, ipNotWhitelisted } from './ip-whitelist';
 import { WECHAT_PATHS } from './paths';
 import { SimulatorStateService, type TokenGrant } from './simulator-state.service';
 import { type WechatErrorBody, type WechatErrorName, wechatError } from './wechat-errors';
@@ -35,8 +36,8 @@ export class WechatApiService {
 
   constructor(private readonly state: SimulatorStateService) {}
 
-  /** `POST /cgi-bin/stable_token` with a JSON body. */
-  stableToken(query: QueryParams, rawBody: string): WechatResponse {
+  /** `POST /cgi-bin/stable_token` with a JSON body; callerIp is checked against the whitelist. */
+  stableToken(query: QueryParams, rawBody: string, callerIp?: string): WechatResponse {
     const json = parseJson(rawBody);
     const fields = isRecord(json) ? json : undefined;
     const appId = typeof fields?.['appid'] === 'string' ? fields['appid'] : null;
@@ -48,18 +49,24 @@ export class WechatApiService {
     if (typeof account === 'string') {
       return this.answer(context, wechatError(account));
     }
+    if (!this.whitelisted(account, callerIp)) {
+      return this.answer(context, ipNotWhitelisted(callerIp ?? ''));
+    }
     const grant = this.state.stableToken(account.appId, fields['force_refresh'] === true);
     return this.answer(context, tokenResponse(grant));
   }
 
   /** `GET /cgi-bin/token?grant_type=client_credential&appid=&secret=`. */
-  classicToken(query: QueryParams): WechatResponse {
+  classicToken(query: QueryParams, callerIp?: string): WechatResponse {
     const context = call('GET', WECHAT_PATHS.token, query, '', null, {
       appId: query['appid'] ?? null,
     });
     const account = this.authenticate(query['grant_type'], query['appid'], query['secret']);
     if (typeof account === 'string') {
       return this.answer(context, wechatError(account));
+    }
+    if (!this.whitelisted(account, callerIp)) {
+      return this.answer(context, ipNotWhitelisted(callerIp ?? ''));
     }
     return this.answer(context, tokenResponse(this.state.classicToken(account.appId)));
   }
@@ -103,6 +110,12 @@ export class WechatApiService {
       return 'invalidAppId';
     }
     return secret === account.appSecret ? account : 'invalidAppSecret';
+  }
+
+  /** Token endpoints refuse callers outside a non-empty API IP whitelist (40164), as WeChat does. */
+  private whitelisted(account: SimAccount, callerIp: string | undefined): boolean {
+    const whitelist = this.state.getIpWhitelist(account.appId);
+    return whitelist.length === 0 || (callerIp !== undefined && ipAllowed(whitelist, callerIp));
   }
 
   private answer(context: CallContext, response: WechatResponse): WechatResponse {

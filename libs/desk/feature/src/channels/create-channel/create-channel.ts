@@ -21,9 +21,12 @@ import { AppConfig } from '@wechat-desk/shared/config';
 import { SecretBox } from '@wechat-desk/shared/util';
 import { generateEncodingAesKey, generateToken } from '@wechat-desk/wechat/crypto';
 
+import { AuditLog } from '../../audit/audit-log';
 import { DeskError, DeskErrors } from '../../common/desk-error';
+import { channelAuditFields } from '../channel-audit';
 import { channelUpdatedEvent } from '../channel-updated-event';
 import { presentChannel, type ChannelView } from '../channel.view';
+import { CheckWechatCredentials } from '../credentials/check-wechat-credentials';
 
 export interface CreateChannelInput {
   name: string;
@@ -33,7 +36,7 @@ export interface CreateChannelInput {
   departmentId: string;
   encryptionMode?: EncryptionMode | undefined;
   replyPolicy?: ReplyPolicy | undefined;
-  /** Already checked (type by its bytes, size); null until the multipart form arrives. */
+  /** Already checked (type by its bytes, size); null when none was sent. */
   icon: ChannelIcon | null;
 }
 
@@ -41,7 +44,8 @@ export const DEFAULT_ENCRYPTION_MODE: EncryptionMode = 'secure';
 export const DEFAULT_REPLY_POLICY: ReplyPolicy = 'desk-classic';
 
 /**
- * Stores a new channel with freshly generated callback credentials and announces it
+ * Checks the credentials against WeChat, then stores a new channel with freshly generated
+ * callback credentials and announces it
  * (channel.updated.v1) in the same transaction, so ingress and outbound learn of it for sure.
  */
 @Injectable()
@@ -49,15 +53,18 @@ export class CreateChannel {
   constructor(
     @Inject(ChannelRepository) private readonly channels: ChannelRepository,
     @Inject(DepartmentRepository) private readonly departments: DepartmentRepository,
+    @Inject(CheckWechatCredentials) private readonly credentials: CheckWechatCredentials,
     @Inject(SecretBox) private readonly secretBox: SecretBox,
     @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(AuditLog) private readonly auditLog: AuditLog,
   ) {}
 
-  async execute(input: CreateChannelInput): Promise<ChannelView> {
+  async execute(actorId: string, input: CreateChannelInput): Promise<ChannelView> {
     if (!(await this.departments.exists(input.departmentId))) {
       throw DeskErrors.departmentsNotFound([input.departmentId]);
     }
-    // The credential check against WeChat (an access token fetch) slots in here.
+    // Nothing is stored unless WeChat accepts the AppID and AppSecret (422/502 otherwise).
+    await this.credentials.execute({ appId: input.appId, appSecret: input.appSecret });
     const id = randomUUID();
     const secrets: ChannelSecrets = {
       token: generateToken(),
@@ -80,7 +87,18 @@ export class CreateChannel {
       createdAt: new Date(),
     };
     try {
-      const stored = await this.channels.insert(channel, [channelUpdatedEvent(channel)]);
+      const stored = await this.channels.insert(
+        channel,
+        [channelUpdatedEvent(channel)],
+        (manager, created) =>
+          this.auditLog.record(manager, {
+            actorId,
+            action: 'channel.created',
+            targetType: 'channel',
+            targetId: created.id,
+            after: channelAuditFields(created),
+          }),
+      );
       return presentChannel(stored, secrets, this.config.PUBLIC_BASE_URL);
     } catch (error) {
       if (error instanceof UniqueViolationError && error.constraint === CHANNEL_APP_ID_UNIQUE) {

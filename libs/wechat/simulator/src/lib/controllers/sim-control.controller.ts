@@ -7,11 +7,13 @@ import {
   HttpStatus,
   Param,
   Post,
+  Put,
   Query,
 } from '@nestjs/common';
 
 import { type SimAccount, validateAccountInput } from '../accounts';
 import { controlError, isTruthyFlag, jsonObjectOf, queryParamsOf } from '../http-input';
+import { validateIpWhitelist } from '../ip-whitelist';
 import {
   type IssuedToken,
   type RecordedCall,
@@ -29,17 +31,48 @@ export class SimControlController {
 
   @Post('accounts')
   @HttpCode(HttpStatus.CREATED)
-  registerAccount(@Body() body: unknown): SimAccount {
-    const result = validateAccountInput(jsonObjectOf(body));
-    if (!result.ok) {
-      throw controlError(
-        HttpStatus.BAD_REQUEST,
-        'VALIDATION_FAILED',
-        'invalid account',
-        result.problems,
-      );
+  registerAccount(@Body() body: unknown): SimAccount & { ipWhitelist?: string[] } {
+    const fields = jsonObjectOf(body);
+    const result = validateAccountInput(fields);
+    const whitelist =
+      fields['ipWhitelist'] === undefined ? undefined : validateIpWhitelist(fields['ipWhitelist']);
+    if (!result.ok || whitelist?.ok === false) {
+      throw controlError(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', 'invalid account', {
+        ...(result.ok ? {} : result.problems),
+        ...(whitelist?.ok === false ? { ipWhitelist: whitelist.problem } : {}),
+      });
     }
-    return this.state.upsertAccount(result.account);
+    const account = this.state.upsertAccount(result.account);
+    if (whitelist === undefined) {
+      return account;
+    }
+    return { ...account, ipWhitelist: this.state.setIpWhitelist(account.appId, whitelist.ips) };
+  }
+
+  /** `{"ips": ["203.0.113.7"]}`: the account's API IP whitelist; `[]` lifts it. */
+  @Put('accounts/:appId/ip-whitelist')
+  setIpWhitelist(
+    @Param('appId') appId: string,
+    @Body() body: unknown,
+  ): { appId: string; ips: string[] } {
+    if (!this.state.getAccount(appId)) {
+      throw controlError(HttpStatus.NOT_FOUND, 'ACCOUNT_NOT_FOUND', `no account ${appId}`);
+    }
+    const whitelist = validateIpWhitelist(jsonObjectOf(body)['ips']);
+    if (!whitelist.ok) {
+      throw controlError(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', 'invalid whitelist', {
+        ips: whitelist.problem,
+      });
+    }
+    return { appId, ips: this.state.setIpWhitelist(appId, whitelist.ips) };
+  }
+
+  @Get('accounts/:appId/ip-whitelist')
+  getIpWhitelist(@Param('appId') appId: string): { appId: string; ips: string[] } {
+    if (!this.state.getAccount(appId)) {
+      throw controlError(HttpStatus.NOT_FOUND, 'ACCOUNT_NOT_FOUND', `no account ${appId}`);
+    }
+    return { appId, ips: this.state.getIpWhitelist(appId) };
   }
 
   @Get('accounts')

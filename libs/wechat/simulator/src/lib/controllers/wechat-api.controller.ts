@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { queryParamsOf, rawBodyOf, WECHAT_JSON_CONTENT_TYPE } from '../http-input';
 import { WechatApiService, type WechatResponse } from '../wechat-api.service';
@@ -14,14 +14,22 @@ export class WechatApiController {
   stableToken(
     @Query() query: unknown,
     @Body() body: unknown,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): string {
-    return wechatJson(reply, this.api.stableToken(queryParamsOf(query), rawBodyOf(body)));
+    return wechatJson(
+      reply,
+      this.api.stableToken(queryParamsOf(query), rawBodyOf(body), request.ip),
+    );
   }
 
   @Get('token')
-  token(@Query() query: unknown, @Res({ passthrough: true }) reply: FastifyReply): string {
-    return wechatJson(reply, this.api.classicToken(queryParamsOf(query)));
+  token(
+    @Query() query: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): string {
+    return wechatJson(reply, this.api.classicToken(queryParamsOf(query), request.ip));
   }
 
   @Post('message/custom/send')
