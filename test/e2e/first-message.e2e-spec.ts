@@ -31,6 +31,10 @@ interface MessageResponse {
   sentAt: string;
   status?: string;
 }
+interface TicketSettings {
+  conversionTimerMinutes: number;
+  customised: boolean;
+}
 interface RecordedCall {
   rawBody: string;
   errcode: number;
@@ -236,5 +240,62 @@ describe('a WeChat message, end to end', () => {
       '7250021412600020993',
     ]);
     expect(await system.query('SELECT id FROM ticketing.tickets')).toHaveLength(1);
+  });
+
+  it('applies the conversion timer set for the channel: a message after it starts a new ticket', async () => {
+    const departments = await desk<{ items: Array<{ id: string }> }>('GET', '/departments');
+    const departmentId = departments.body.items[0].id;
+    const path = `/departments/${departmentId}/channels/${channel.id}/ticket-settings`;
+
+    expect((await desk<TicketSettings>('GET', path)).body).toMatchObject({
+      conversionTimerMinutes: 1440,
+      customised: false,
+    });
+    for (const wrong of [0, 43_201, 1.5, '10']) {
+      const refused = await desk<{ error: { code: string } }>('PUT', path, {
+        conversionTimerMinutes: wrong,
+      });
+      expect(refused.status).toBe(422);
+      expect(refused.body.error.code).toBe('VALIDATION_FAILED');
+    }
+    const otherDepartment = await desk<{ id: string }>('POST', '/departments', { name: 'Sales' });
+    expect(
+      (
+        await desk(
+          'GET',
+          `/departments/${otherDepartment.body.id}/channels/${channel.id}/ticket-settings`,
+        )
+      ).status,
+    ).toBe(404);
+    const saved = await desk<TicketSettings>('PUT', path, { conversionTimerMinutes: 1 });
+    expect(saved.status).toBe(200);
+    expect(saved.body).toMatchObject({ conversionTimerMinutes: 1, customised: true });
+
+    await waitFor(
+      async () => {
+        const rows = await system.query<{ minutes: number }>(
+          'SELECT conversion_timer_minutes AS minutes FROM ticketing.timer_settings',
+        );
+        return rows[0]?.minutes === 1 ? rows : null;
+      },
+      { timeoutMs: 10_000, description: 'ticketing knows the new timer' },
+    );
+    // Two minutes after the customer's previous message (WeChat's CreateTime decides).
+    const later = textMessage({
+      toUserName: ACCOUNT.originalId,
+      fromUserName: OPEN_ID,
+      content: 'a new question',
+      msgId: '7250021412600020994',
+      createTime: Math.floor(Date.now() / 1000) + 120,
+    });
+    expect(await sendPush(target(), later)).toMatchObject({ status: 200, body: 'success' });
+    const tickets = await waitFor(
+      async () => {
+        const list = await desk<{ items: TicketResponse[] }>('GET', '/tickets');
+        return list.body.items.length === 2 ? list.body.items : null;
+      },
+      { timeoutMs: 20_000, description: 'a second ticket' },
+    );
+    expect(tickets.map((ticket) => ticket.contact.openId)).toEqual([OPEN_ID, OPEN_ID]);
   });
 });
