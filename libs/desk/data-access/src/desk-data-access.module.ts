@@ -1,19 +1,27 @@
 import { Module } from '@nestjs/common';
 
 import { AgentRepository } from './repositories/agent.repository';
+import { AssociationRepository } from './repositories/association.repository';
+import { AuditLogRepository } from './repositories/audit-log.repository';
 import { ChannelRepository } from './repositories/channel.repository';
 import { DepartmentRepository } from './repositories/department.repository';
+import { LoginFailureRepository } from './repositories/login-failure.repository';
 import { MessageViewRepository } from './repositories/message-view.repository';
 import { SessionRepository } from './repositories/session.repository';
+import { TicketSettingsRepository } from './repositories/ticket-settings.repository';
 import { TicketViewRepository } from './repositories/ticket-view.repository';
 
 const repositories = [
   AgentRepository,
+  AssociationRepository,
+  AuditLogRepository,
+  LoginFailureRepository,
   ChannelRepository,
   DepartmentRepository,
   MessageViewRepository,
   SessionRepository,
   TicketViewRepository,
+  TicketSettingsRepository,
 ];
 
 /** The repositories of the desk schema; needs PersistenceModule (the DataSource) in the app. */

@@ -19,7 +19,9 @@ export {
   AGENT_EMAIL_UNIQUE,
   AgentRepository,
   type AgentCredentials,
+  type AgentPatch,
   type AgentRecord,
+  type AgentUpdateOutcome,
   type BootstrapAdminOutcome,
   type NewAgent,
 } from './repositories/agent.repository';
@@ -27,15 +29,30 @@ export {
   CHANNEL_APP_ID_UNIQUE,
   CHANNEL_DEPARTMENT_FK,
   ChannelRepository,
+  type ChannelChange,
   type ChannelIcon,
   type ChannelRecord,
+  type ChannelUpdate,
   type NewChannel,
 } from './repositories/channel.repository';
 export {
   DEPARTMENT_NAME_UNIQUE,
   DepartmentRepository,
+  type DepartmentPatch,
   type NewDepartment,
 } from './repositories/department.repository';
+export {
+  AGENT_CHANNEL_MEMBERSHIP_FK,
+  AssociationRepository,
+} from './repositories/association.repository';
+export {
+  AuditLogRepository,
+  type AuditEntry,
+  type AuditPage,
+  type NewAuditEntry,
+} from './repositories/audit-log.repository';
+export { LoginFailureRepository } from './repositories/login-failure.repository';
+export type { Change, TransactionHook } from './repositories/transaction-hook';
 export {
   MessageViewRepository,
   type MessageView,
@@ -52,3 +69,7 @@ export {
   type TicketPosition,
   type TicketView,
 } from './repositories/ticket-view.repository';
+export {
+  TicketSettingsRepository,
+  type TicketSettingsRecord,
+} from './repositories/ticket-settings.repository';

@@ -1,5 +1,7 @@
+import fastifyMultipart from '@fastify/multipart';
 import { RequestMethod } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
 
 export const API_PREFIX = 'api/v1';
 
@@ -15,6 +17,11 @@ export function configureDeskApi(app: NestFastifyApplication): void {
       { path: 'metrics', method: RequestMethod.GET },
     ],
   });
-  // JSON only (multipart joins for uploads): a text/plain body is a client mistake, answered 415.
+  // JSON and multipart/form-data (uploads; each route sets its own limits when it reads the
+  // parts): a text/plain body is a client mistake, answered 415.
   app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
+  // Loaded by Fastify when the app is initialised, before it listens. The cast only bridges the
+  // two copies of Fastify's types (@nestjs/platform-fastify's own and the workspace's).
+  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  void fastify.register(fastifyMultipart);
 }

@@ -24,6 +24,7 @@ import {
 import { ObservabilityModule, runService } from '@wechat-desk/shared/observability';
 import { dropDatabase, migrateAll, PersistenceModule } from '@wechat-desk/shared/persistence';
 import { SecretBox, sleep } from '@wechat-desk/shared/util';
+import { createWechatSimulatorApp, WechatSimulatorModule } from '@wechat-desk/wechat/simulator';
 
 import type { AgentView } from './agents/agent.view';
 import type { ChannelView } from './channels/channel.view';
@@ -72,6 +73,9 @@ let baseUrl: string;
 let broker: ChannelModel;
 let brokerChannel: ConfirmChannel;
 let db: Client;
+/** WeChat, for the credential check of new channels. */
+let simulator: INestApplication;
+let simulatorUrl: string;
 
 async function call<T = unknown>(
   method: string,
@@ -173,7 +177,11 @@ function ticketCreated(ticket: {
 }
 
 beforeAll(async () => {
+  simulator = await createWechatSimulatorApp(WechatSimulatorModule.forRoot({}), { logger: false });
+  await simulator.listen(0, '127.0.0.1');
+  simulatorUrl = (await simulator.getUrl()).replace('[::1]', '127.0.0.1');
   Object.assign(process.env, {
+    WECHAT_API_BASE_URL: simulatorUrl,
     NODE_ENV: 'test',
     DATABASE_URL,
     MESSAGING_NAMESPACE: NAMESPACE,
@@ -213,6 +221,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.close();
+  await simulator?.close();
   if (brokerChannel !== undefined) {
     const topology = declareTopology(NAMESPACE, RETRY_DELAYS_MS);
     for (const queue of topology.queues) {
@@ -231,6 +240,16 @@ describe('desk-api', () => {
   let sales: DepartmentView;
   let channel: ChannelView;
   const appSecret = randomBytes(16).toString('hex');
+
+  beforeAll(async () => {
+    // The account WeChat knows, so the channel's credential check passes.
+    const registered = await fetch(`${simulatorUrl}/sim/accounts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ appId: 'wx1234567890abcdef', appSecret }),
+    });
+    expect(registered.status).toBe(201);
+  });
 
   it('serves probes and metrics at the root, without a token', async () => {
     expect((await call('GET', '/health/live')).status).toBe(200);
@@ -316,6 +335,7 @@ describe('desk-api', () => {
     expect(created.body).toEqual({
       id: expect.any(String),
       name: 'Support',
+      active: true,
       createdAt: expect.any(String),
     });
     support = created.body;
@@ -632,8 +652,19 @@ describe('desk-api', () => {
       expect(messages[0].text).toBe('early bird');
     });
 
-    it('scopes tickets to the agent’s departments: others are 404', async () => {
+    it('scopes tickets to the agent’s associated channels: others are 404', async () => {
       annToken = await login('ann@example.com', 'ann-password');
+      const annId = (
+        await call<{ items: AgentView[] }>('GET', '/api/v1/agents', { token: adminToken })
+      ).body.items.find((agent) => agent.email === 'ann@example.com')!.id;
+      expect(
+        (
+          await call('PUT', `/api/v1/departments/${support.id}/agents/${annId}/channels`, {
+            token: adminToken,
+            body: { channelIds: [channel.id] },
+          })
+        ).status,
+      ).toBe(200);
       const mine = await call<TicketPageView>('GET', '/api/v1/tickets', { token: annToken });
       expect(mine.body.items.map((item) => item.id)).toEqual([ticketId]);
       const salesTicket = (

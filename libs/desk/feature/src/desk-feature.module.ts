@@ -5,7 +5,14 @@ import { DeskDataAccessModule } from '@wechat-desk/desk/data-access';
 
 import { AgentsController } from './agents/agents.controller';
 import { CreateAgent } from './agents/create-agent/create-agent';
+import { GetAgent } from './agents/get-agent/get-agent';
 import { ListAgents } from './agents/list-agents/list-agents';
+import { UpdateAgent } from './agents/update-agent/update-agent';
+import { AgentChannels } from './associations/agent-channels';
+import { AssociationsController } from './associations/associations.controller';
+import { AuditLog } from './audit/audit-log';
+import { AuditLogController } from './audit/audit-log.controller';
+import { ListAuditLog } from './audit/list-audit-log';
 import { AuthController } from './auth/auth.controller';
 import { Authenticate } from './auth/authenticate/authenticate';
 import { BootstrapAdmin } from './auth/bootstrap-admin/bootstrap-admin';
@@ -13,12 +20,18 @@ import { Login } from './auth/login/login';
 import { ChannelsController } from './channels/channels.controller';
 import { CreateChannel } from './channels/create-channel/create-channel';
 import { GetChannels } from './channels/get-channels/get-channels';
+import { UpdateChannel } from './channels/update-channel/update-channel';
+import {
+  CheckWechatCredentials,
+  wechatHttpProvider,
+} from './channels/credentials/check-wechat-credentials';
 import { AuthGuard } from './common/auth/auth.guard';
 import { ErrorResponseFilter } from './common/error-response.filter';
 import { RequestValidationPipe } from './common/validation';
 import { CreateDepartment } from './departments/create-department/create-department';
 import { DepartmentsController } from './departments/departments.controller';
 import { ListDepartments } from './departments/list-departments/list-departments';
+import { UpdateDepartment } from './departments/update-department/update-department';
 import { GetTicket } from './tickets/get-ticket/get-ticket';
 import { ListTicketMessages } from './tickets/list-ticket-messages/list-ticket-messages';
 import { ListTickets } from './tickets/list-tickets/list-tickets';
@@ -28,6 +41,8 @@ import { ProjectTicketMessage } from './tickets/project-ticket-message/project-t
 import { SendReply } from './tickets/send-reply/send-reply';
 import { TicketEventsController } from './tickets/ticket-events.controller';
 import { TicketsController } from './tickets/tickets.controller';
+import { TicketSettings } from './ticket-settings/ticket-settings';
+import { TicketSettingsController } from './ticket-settings/ticket-settings.controller';
 
 /**
  * desk-api's routes and message handlers. Needs ConfigModule, ObservabilityModule,
@@ -40,23 +55,36 @@ import { TicketsController } from './tickets/tickets.controller';
     AuthController,
     DepartmentsController,
     AgentsController,
+    AssociationsController,
+    AuditLogController,
     ChannelsController,
     TicketsController,
     TicketEventsController,
+    TicketSettingsController,
   ],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: ErrorResponseFilter },
     { provide: APP_PIPE, useClass: RequestValidationPipe },
     Authenticate,
+    TicketSettings,
     Login,
     BootstrapAdmin,
     CreateDepartment,
     ListDepartments,
     CreateAgent,
     ListAgents,
+    GetAgent,
+    UpdateAgent,
+    UpdateDepartment,
+    AgentChannels,
+    AuditLog,
+    ListAuditLog,
     CreateChannel,
     GetChannels,
+    UpdateChannel,
+    CheckWechatCredentials,
+    wechatHttpProvider,
     ListTickets,
     GetTicket,
     ListTicketMessages,

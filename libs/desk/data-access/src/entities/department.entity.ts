@@ -9,6 +9,10 @@ export class DepartmentEntity {
   @Column({ type: 'text' })
   name!: string;
 
+  /** A deactivated department keeps its history but takes no new members or associations. */
+  @Column({ type: 'boolean', default: true })
+  active!: boolean;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

@@ -3,7 +3,9 @@ import { DataSource, type EntityManager } from 'typeorm';
 
 import { AgentDepartmentEntity } from '../entities/agent-department.entity';
 import { AgentEntity, type AgentRole } from '../entities/agent.entity';
+import { SessionEntity } from '../entities/session.entity';
 import { withConstraintErrors } from '../errors';
+import type { Change, TransactionHook } from './transaction-hook';
 
 export const AGENT_EMAIL_UNIQUE = 'agents_email_unique';
 
@@ -36,7 +38,27 @@ export interface AgentCredentials {
 
 export type BootstrapAdminOutcome = 'created' | 'admin-exists' | 'email-taken';
 
-/** Serialises bootstrap across replicas starting together (pg_advisory_xact_lock key). */
+export interface AgentPatch {
+  name?: string | undefined;
+  role?: AgentRole | undefined;
+  /** Already hashed. */
+  passwordHash?: string | undefined;
+  departmentIds?: readonly string[] | undefined;
+  active?: boolean | undefined;
+}
+
+/** What an update did: the change, or why it did nothing. */
+export type AgentUpdateOutcome =
+  | { kind: 'updated'; change: Change<AgentRecord> }
+  | { kind: 'not-found' }
+  | { kind: 'last-active-admin' };
+
+const noHook = (): Promise<void> => Promise.resolve();
+
+/**
+ * Serialises bootstrap across replicas starting together, and changes that could leave no active
+ * admin (pg_advisory_xact_lock key).
+ */
 const BOOTSTRAP_ADMIN_LOCK = 7_310_482_114;
 
 export interface AgentRow {
@@ -74,11 +96,8 @@ export class AgentRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   /** Agent and memberships in one transaction; UniqueViolationError(AGENT_EMAIL_UNIQUE) if the e-mail is taken. */
-  async create(agent: NewAgent): Promise<AgentRecord> {
-    await withConstraintErrors(() =>
-      this.dataSource.transaction((manager) => this.insert(manager, agent)),
-    );
-    return {
+  async create(agent: NewAgent, hook: TransactionHook<AgentRecord> = noHook): Promise<AgentRecord> {
+    const record: AgentRecord = {
       id: agent.id,
       email: agent.email,
       name: agent.name,
@@ -87,6 +106,67 @@ export class AgentRepository {
       departmentIds: [...agent.departmentIds].sort(),
       createdAt: agent.createdAt,
     };
+    await withConstraintErrors(() =>
+      this.dataSource.transaction(async (manager) => {
+        await this.insert(manager, agent);
+        await hook(manager, record);
+      }),
+    );
+    return record;
+  }
+
+  /**
+   * Applies the patch in one transaction, refusing to leave no active admin. Deactivating an agent
+   * or changing their password ends their sessions; leaving a department drops its channel
+   * associations (foreign key cascade). Throws ForeignKeyViolationError for an unknown department.
+   */
+  update(
+    id: string,
+    patch: AgentPatch,
+    hook: TransactionHook<Change<AgentRecord>> = noHook,
+  ): Promise<AgentUpdateOutcome> {
+    return withConstraintErrors(() =>
+      this.dataSource.transaction(async (manager): Promise<AgentUpdateOutcome> => {
+        await manager.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_ADMIN_LOCK]);
+        const before = await this.findWith(manager, id);
+        if (before === null) {
+          return { kind: 'not-found' };
+        }
+        const after: AgentRecord = {
+          ...before,
+          ...(patch.name === undefined ? {} : { name: patch.name }),
+          ...(patch.role === undefined ? {} : { role: patch.role }),
+          ...(patch.active === undefined ? {} : { active: patch.active }),
+          ...(patch.departmentIds === undefined
+            ? {}
+            : { departmentIds: [...patch.departmentIds].sort() }),
+        };
+        const wasActiveAdmin = before.active && before.role === 'admin';
+        const isActiveAdmin = after.active && after.role === 'admin';
+        if (wasActiveAdmin && !isActiveAdmin && !(await this.otherActiveAdminExists(manager, id))) {
+          return { kind: 'last-active-admin' };
+        }
+        await manager.update(
+          AgentEntity,
+          { id },
+          {
+            name: after.name,
+            role: after.role,
+            active: after.active,
+            ...(patch.passwordHash === undefined ? {} : { passwordHash: patch.passwordHash }),
+          },
+        );
+        if (patch.departmentIds !== undefined) {
+          await this.replaceDepartments(manager, id, before.departmentIds, after.departmentIds);
+        }
+        if (!after.active || patch.passwordHash !== undefined) {
+          await manager.delete(SessionEntity, { agentId: id });
+        }
+        const change = { before, after };
+        await hook(manager, change);
+        return { kind: 'updated', change };
+      }),
+    );
   }
 
   async list(): Promise<AgentRecord[]> {
@@ -102,6 +182,44 @@ export class AgentRepository {
       [id],
     );
     return rows[0] === undefined ? null : toAgentRecord(rows[0]);
+  }
+
+  /** The agent and the departments they belong to, read inside a transaction. */
+  private async findWith(manager: EntityManager, id: string): Promise<AgentRecord | null> {
+    const rows: AgentRow[] = await manager.query(`${SELECT_AGENT} WHERE a.id = $1 GROUP BY a.id`, [
+      id,
+    ]);
+    return rows[0] === undefined ? null : toAgentRecord(rows[0]);
+  }
+
+  private async otherActiveAdminExists(manager: EntityManager, id: string): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `SELECT 1 FROM desk.agents WHERE role = 'admin' AND active AND id <> $1 LIMIT 1`,
+      [id],
+    );
+    return rows.length > 0;
+  }
+
+  private async replaceDepartments(
+    manager: EntityManager,
+    agentId: string,
+    before: readonly string[],
+    after: readonly string[],
+  ): Promise<void> {
+    const removed = before.filter((departmentId) => !after.includes(departmentId));
+    const added = after.filter((departmentId) => !before.includes(departmentId));
+    if (removed.length > 0) {
+      await manager.query(
+        `DELETE FROM desk.agent_departments WHERE agent_id = $1 AND department_id = ANY($2::uuid[])`,
+        [agentId, removed],
+      );
+    }
+    if (added.length > 0) {
+      await manager.insert(
+        AgentDepartmentEntity,
+        added.map((departmentId) => ({ agentId, departmentId })),
+      );
+    }
   }
 
   /** For the login check only. */

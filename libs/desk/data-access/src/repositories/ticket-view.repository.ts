@@ -79,10 +79,18 @@ class Conditions {
   }
 }
 
+/**
+ * An agent's tickets: the ticket's channel is associated with them in the ticket's department, they
+ * still belong to it (the association's foreign key), and the channel still belongs to it.
+ */
 function scopeCondition(conditions: Conditions, scope: TicketScope): void {
-  if (scope.kind === 'departments') {
+  if (scope.kind === 'agent') {
     conditions.clauses.push(
-      `department_id = ANY(${conditions.param([...scope.departmentIds])}::uuid[])`,
+      `EXISTS (SELECT 1 FROM desk.agent_channels ac
+        JOIN desk.channels c ON c.id = ac.channel_id AND c.department_id = ac.department_id
+        WHERE ac.agent_id = ${conditions.param(scope.agentId)}
+          AND ac.department_id = ticket_views.department_id
+          AND ac.channel_id = ticket_views.channel_id)`,
     );
   }
 }

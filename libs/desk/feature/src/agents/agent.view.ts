@@ -22,3 +22,14 @@ export function presentAgent(agent: AgentRecord): AgentView {
     createdAt: agent.createdAt.toISOString(),
   };
 }
+
+/** What the audit log keeps of an agent: never the password or its hash. */
+export function agentAuditFields(agent: AgentRecord): Record<string, unknown> {
+  return {
+    email: agent.email,
+    name: agent.name,
+    role: agent.role,
+    active: agent.active,
+    departmentIds: agent.departmentIds,
+  };
+}

@@ -1,10 +1,25 @@
-import { Body, Controller, Get, Inject, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  Param,
+  Patch,
+  Post,
+} from '@nestjs/common';
 
-import { Roles } from '../common/auth/auth.decorators';
+import { CurrentAgent, Roles } from '../common/auth/auth.decorators';
+import type { AuthenticatedAgent } from '../common/auth/authenticated-agent';
+import { UuidParamPipe } from '../common/uuid-param.pipe';
 import { CreateDepartment } from './create-department/create-department';
 import { CreateDepartmentDto } from './create-department/create-department.dto';
 import type { DepartmentView } from './department.view';
 import { ListDepartments } from './list-departments/list-departments';
+import { UpdateDepartment } from './update-department/update-department';
+
+const departmentId = new UuidParamPipe('Department');
 
 @Controller('departments')
 @Roles('admin')
@@ -12,15 +27,47 @@ export class DepartmentsController {
   constructor(
     @Inject(CreateDepartment) private readonly createDepartment: CreateDepartment,
     @Inject(ListDepartments) private readonly listDepartments: ListDepartments,
+    @Inject(UpdateDepartment) private readonly updateDepartment: UpdateDepartment,
   ) {}
 
   @Post()
-  create(@Body() body: CreateDepartmentDto): Promise<DepartmentView> {
-    return this.createDepartment.execute(body.name);
+  create(
+    @CurrentAgent() actor: AuthenticatedAgent,
+    @Body() body: CreateDepartmentDto,
+  ): Promise<DepartmentView> {
+    return this.createDepartment.execute(actor.id, body.name);
   }
 
   @Get()
   list(): Promise<{ items: DepartmentView[] }> {
     return this.listDepartments.execute();
+  }
+
+  /** The body is the same as on create: `{name}`. */
+  @Patch(':id')
+  update(
+    @CurrentAgent() actor: AuthenticatedAgent,
+    @Param('id', departmentId) id: string,
+    @Body() body: CreateDepartmentDto,
+  ): Promise<DepartmentView> {
+    return this.updateDepartment.rename(actor.id, id, body.name);
+  }
+
+  @Post(':id/deactivate')
+  @HttpCode(HttpStatus.OK)
+  deactivate(
+    @CurrentAgent() actor: AuthenticatedAgent,
+    @Param('id', departmentId) id: string,
+  ): Promise<DepartmentView> {
+    return this.updateDepartment.setActive(actor.id, id, false);
+  }
+
+  @Post(':id/activate')
+  @HttpCode(HttpStatus.OK)
+  activate(
+    @CurrentAgent() actor: AuthenticatedAgent,
+    @Param('id', departmentId) id: string,
+  ): Promise<DepartmentView> {
+    return this.updateDepartment.setActive(actor.id, id, true);
   }
 }

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 
+/** How long a session token works after sign-in: the one place its lifetime is set. */
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 
 /** 32 random bytes, base64url: 43 characters. */

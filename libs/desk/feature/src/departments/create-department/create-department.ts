@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 
 import {
   DEPARTMENT_NAME_UNIQUE,
@@ -8,31 +8,34 @@ import {
   UniqueViolationError,
 } from '@wechat-desk/desk/data-access';
 
-import { DeskError } from '../../common/desk-error';
-import { presentDepartment, type DepartmentView } from '../department.view';
+import { AuditLog } from '../../audit/audit-log';
+import { duplicateDepartmentName } from '../department-errors';
+import { departmentAuditFields, presentDepartment, type DepartmentView } from '../department.view';
 
 @Injectable()
 export class CreateDepartment {
-  constructor(@Inject(DepartmentRepository) private readonly departments: DepartmentRepository) {}
+  constructor(
+    @Inject(DepartmentRepository) private readonly departments: DepartmentRepository,
+    @Inject(AuditLog) private readonly auditLog: AuditLog,
+  ) {}
 
-  async execute(name: string): Promise<DepartmentView> {
+  async execute(actorId: string, name: string): Promise<DepartmentView> {
     try {
-      const department = await this.departments.create({
-        id: randomUUID(),
-        name,
-        createdAt: new Date(),
-      });
+      const department = await this.departments.create(
+        { id: randomUUID(), name, createdAt: new Date() },
+        (manager, created) =>
+          this.auditLog.record(manager, {
+            actorId,
+            action: 'department.created',
+            targetType: 'department',
+            targetId: created.id,
+            after: departmentAuditFields(created),
+          }),
+      );
       return presentDepartment(department);
     } catch (error) {
       if (error instanceof UniqueViolationError && error.constraint === DEPARTMENT_NAME_UNIQUE) {
-        throw new DeskError(
-          HttpStatus.CONFLICT,
-          'DUPLICATE_DEPARTMENT_NAME',
-          `A department named "${name}" exists`,
-          {
-            name,
-          },
-        );
+        throw duplicateDepartmentName(name);
       }
       throw error;
     }

@@ -1,0 +1,42 @@
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
+
+import { AGENT_ROLES, type AgentRole } from '@wechat-desk/desk/data-access';
+
+import { Trim } from '../../common/transforms';
+
+/** Every field optional; the e-mail stays (it is the agent's identity in the audit log). */
+export class UpdateAgentDto {
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @Length(1, 100)
+  name?: string;
+
+  @IsOptional()
+  @IsIn(AGENT_ROLES)
+  role?: AgentRole;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  departmentIds?: string[];
+
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
+  @MaxLength(200)
+  password?: string;
+}

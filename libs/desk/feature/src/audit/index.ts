@@ -1,0 +1,2 @@
+export { auditChanges, isSecretField, type AuditChanges, type AuditFields } from './audit-diff';
+export { AuditLog, type AuditRecordInput } from './audit-log';

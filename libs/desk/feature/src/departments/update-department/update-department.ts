@@ -1,0 +1,64 @@
+import { Inject, Injectable } from '@nestjs/common';
+
+import {
+  DEPARTMENT_NAME_UNIQUE,
+  DepartmentRepository,
+  UniqueViolationError,
+  type DepartmentPatch,
+} from '@wechat-desk/desk/data-access';
+
+import { AuditLog } from '../../audit/audit-log';
+import { DeskErrors } from '../../common/desk-error';
+import { duplicateDepartmentName } from '../department-errors';
+import { departmentAuditFields, presentDepartment, type DepartmentView } from '../department.view';
+
+/** Rename, deactivate or activate a department; history (tickets, memberships) stays. */
+@Injectable()
+export class UpdateDepartment {
+  constructor(
+    @Inject(DepartmentRepository) private readonly departments: DepartmentRepository,
+    @Inject(AuditLog) private readonly auditLog: AuditLog,
+  ) {}
+
+  rename(actorId: string, id: string, name: string): Promise<DepartmentView> {
+    return this.apply(actorId, id, { name }, 'department.updated');
+  }
+
+  setActive(actorId: string, id: string, active: boolean): Promise<DepartmentView> {
+    return this.apply(
+      actorId,
+      id,
+      { active },
+      active ? 'department.activated' : 'department.deactivated',
+    );
+  }
+
+  private async apply(
+    actorId: string,
+    id: string,
+    patch: DepartmentPatch,
+    action: string,
+  ): Promise<DepartmentView> {
+    try {
+      const change = await this.departments.update(id, patch, (manager, { before, after }) =>
+        this.auditLog.record(manager, {
+          actorId,
+          action,
+          targetType: 'department',
+          targetId: id,
+          before: departmentAuditFields(before),
+          after: departmentAuditFields(after),
+        }),
+      );
+      if (change === null) {
+        throw DeskErrors.notFound('Department', id);
+      }
+      return presentDepartment(change.after);
+    } catch (error) {
+      if (error instanceof UniqueViolationError && error.constraint === DEPARTMENT_NAME_UNIQUE) {
+        throw duplicateDepartmentName(patch.name ?? '');
+      }
+      throw error;
+    }
+  }
+}
