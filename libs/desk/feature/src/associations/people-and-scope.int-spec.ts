@@ -629,6 +629,40 @@ describe('desk-api: people, sign-in and scope', () => {
       );
     });
 
+    it('an agent reads only associated channels, without the WeChat configuration values', async () => {
+      const list = await call<{ items: Array<Record<string, unknown>> }>(
+        'GET',
+        '/api/v1/channels',
+        {
+          token: annToken,
+        },
+      );
+      expect(list.status).toBe(200);
+      expect(list.body.items.map((channel) => channel['id'])).toEqual([channelA]);
+      for (const field of ['token', 'encodingAesKey', 'callbackUrl']) {
+        expect(list.body.items[0]).not.toHaveProperty(field);
+      }
+      expect((await call('GET', `/api/v1/channels/${channelA}`, { token: annToken })).status).toBe(
+        200,
+      );
+      for (const hidden of [channelB, channelC]) {
+        expectError(
+          await call('GET', `/api/v1/channels/${hidden}`, { token: annToken }),
+          404,
+          'NOT_FOUND',
+        );
+        expectError(
+          await call('GET', `/api/v1/channels/${hidden}/icon`, { token: annToken }),
+          404,
+          'NOT_FOUND',
+        );
+      }
+      // Changing a channel stays an admin's job.
+      expect(
+        (await call('POST', `/api/v1/channels/${channelA}/disable`, { token: annToken })).status,
+      ).toBe(403);
+    });
+
     it('leaving a department drops its associations at once', async () => {
       await call('PATCH', `/api/v1/agents/${bob.id}`, {
         token: adminToken,

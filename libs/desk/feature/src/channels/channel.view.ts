@@ -18,6 +18,27 @@ export interface ChannelView {
   createdAt: string;
 }
 
+/** What agents see of a channel they work on: no WeChat configuration values. */
+export type AgentChannelView = Omit<ChannelView, 'callbackUrl' | 'token' | 'encodingAesKey'>;
+
+export function presentChannelToAgent(channel: ChannelRecord): AgentChannelView {
+  return {
+    id: channel.id,
+    name: channel.name,
+    originalId: channel.originalId,
+    appId: channel.appId,
+    departmentId: channel.departmentId,
+    enabled: channel.enabled,
+    encryptionMode: channel.encryptionMode,
+    replyPolicy: channel.replyPolicy,
+    iconUrl: iconUrl(channel),
+    createdAt: channel.createdAt.toISOString(),
+  };
+}
+
+const iconUrl = (channel: ChannelRecord): string | null =>
+  channel.iconMime === null ? null : `/api/v1/channels/${channel.id}/icon`;
+
 export function callbackUrl(publicBaseUrl: string, channelId: string): string {
   return `${publicBaseUrl.replace(/\/+$/, '')}/wechat/${channelId}`;
 }
@@ -28,19 +49,9 @@ export function presentChannel(
   publicBaseUrl: string,
 ): ChannelView {
   return {
-    id: channel.id,
-    name: channel.name,
-    originalId: channel.originalId,
-    appId: channel.appId,
-    departmentId: channel.departmentId,
-    enabled: channel.enabled,
-    encryptionMode: channel.encryptionMode,
-    replyPolicy: channel.replyPolicy,
+    ...presentChannelToAgent(channel),
     callbackUrl: callbackUrl(publicBaseUrl, channel.id),
     token: secrets.token,
     encodingAesKey: secrets.encodingAesKey,
-    // Icons are served by GET /channels/{id}/icon, which arrives with icon upload.
-    iconUrl: channel.iconMime === null ? null : `/api/v1/channels/${channel.id}/icon`,
-    createdAt: channel.createdAt.toISOString(),
   };
 }

@@ -19,7 +19,7 @@ import { CurrentAgent, Roles } from '../common/auth/auth.decorators';
 import type { AuthenticatedAgent } from '../common/auth/authenticated-agent';
 import { DeskError, DeskErrors } from '../common/desk-error';
 import { UuidParamPipe } from '../common/uuid-param.pipe';
-import type { ChannelView } from './channel.view';
+import type { AgentChannelView, ChannelView } from './channel.view';
 import { readChannelForm } from './create-channel/channel-form';
 import { CreateChannel } from './create-channel/create-channel';
 import { GetChannels } from './get-channels/get-channels';
@@ -28,8 +28,8 @@ import { UpdateChannelDto } from './update-channel/update-channel.dto';
 
 const channelId = new UuidParamPipe('Channel');
 
+/** Reads are scoped per caller (agents see their associated channels); changes are admins'. */
 @Controller('channels')
-@Roles('admin')
 export class ChannelsController {
   constructor(
     @Inject(CreateChannel) private readonly createChannel: CreateChannel,
@@ -40,6 +40,7 @@ export class ChannelsController {
 
   /** multipart/form-data (text fields and the `icon` file) or JSON (no icon). */
   @Post()
+  @Roles('admin')
   async create(
     @CurrentAgent() admin: AuthenticatedAgent,
     @Req() request: FastifyRequest,
@@ -48,16 +49,22 @@ export class ChannelsController {
   }
 
   @Get()
-  list(): Promise<{ items: ChannelView[] }> {
-    return this.getChannels.all();
+  list(
+    @CurrentAgent() caller: AuthenticatedAgent,
+  ): Promise<{ items: Array<ChannelView | AgentChannelView> }> {
+    return this.getChannels.all(caller);
   }
 
   @Get(':id')
-  get(@Param('id', channelId) id: string): Promise<ChannelView> {
-    return this.getChannels.one(id);
+  get(
+    @CurrentAgent() caller: AuthenticatedAgent,
+    @Param('id', channelId) id: string,
+  ): Promise<ChannelView | AgentChannelView> {
+    return this.getChannels.one(caller, id);
   }
 
   @Patch(':id')
+  @Roles('admin')
   edit(
     @CurrentAgent() admin: AuthenticatedAgent,
     @Param('id', channelId) id: string,
@@ -67,6 +74,7 @@ export class ChannelsController {
   }
 
   @Post(':id/disable')
+  @Roles('admin')
   @HttpCode(200)
   disable(
     @CurrentAgent() admin: AuthenticatedAgent,
@@ -76,6 +84,7 @@ export class ChannelsController {
   }
 
   @Post(':id/enable')
+  @Roles('admin')
   @HttpCode(200)
   enable(
     @CurrentAgent() admin: AuthenticatedAgent,
@@ -85,6 +94,7 @@ export class ChannelsController {
   }
 
   @Post(':id/rotate-aes-key')
+  @Roles('admin')
   @HttpCode(200)
   rotateAesKey(
     @CurrentAgent() admin: AuthenticatedAgent,
@@ -96,9 +106,11 @@ export class ChannelsController {
   /** The icon's bytes with the type found in them (the channel's iconUrl). */
   @Get(':id/icon')
   async icon(
+    @CurrentAgent() caller: AuthenticatedAgent,
     @Param('id', channelId) id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Buffer> {
+    await this.getChannels.requireVisible(caller, id);
     const icon = await this.channels.findIcon(id);
     if (icon === null) {
       throw (await this.channels.findById(id)) === null
