@@ -298,4 +298,65 @@ describe('a WeChat message, end to end', () => {
     );
     expect(tickets.map((ticket) => ticket.contact.openId)).toEqual([OPEN_ID, OPEN_ID]);
   });
+
+  it('keeps accepting the previous key after a rotation, and stores nothing while the channel is disabled', async () => {
+    const previousKey = channel.encodingAesKey;
+    const rotated = await desk<ChannelResponse>('POST', `/channels/${channel.id}/rotate-aes-key`);
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.encodingAesKey).not.toBe(previousKey);
+    const push = (encodingAesKey: string, msgId: string, content: string) =>
+      sendPush(
+        { ...target(), encodingAesKey },
+        textMessage({
+          toUserName: ACCOUNT.originalId,
+          fromUserName: OPEN_ID,
+          content,
+          msgId,
+          createTime: Math.floor(Date.now() / 1000) + 180,
+        }),
+      );
+    // The ingress learns the new key from channel.updated.v1 without a restart.
+    await waitFor(
+      async () =>
+        (await push(rotated.body.encodingAesKey, '7250021412600020995', 'new key')).status === 200,
+      { timeoutMs: 10_000, description: 'the ingress accepts the rotated key' },
+    );
+    expect(await push(previousKey, '7250021412600020996', 'old key')).toMatchObject({
+      status: 200,
+    });
+    channel = rotated.body;
+
+    expect((await desk('POST', `/channels/${channel.id}/disable`)).status).toBe(200);
+    // A disabled channel still answers WeChat with success (so it does not retry) but keeps nothing.
+    let ignoredMsgId = '';
+    await waitFor(
+      async () => {
+        ignoredMsgId = `7250021412600021${String(Date.now() % 1000).padStart(3, '0')}`;
+        const result = await push(channel.encodingAesKey, ignoredMsgId, 'while disabled');
+        const metrics = await (await fetch(`${system.urls.ingress}/metrics`)).text();
+        return result.body === 'success' && /outcome="disabled"[^}]*\} [1-9]/.test(metrics);
+      },
+      { timeoutMs: 10_000, description: 'the ingress treats the channel as disabled' },
+    );
+    expect((await desk('POST', `/channels/${channel.id}/enable`)).status).toBe(200);
+    // Pushed after the one that was ignored: once one is stored, the ignored one would be too.
+    let attempt = 0;
+    await waitFor(
+      async () => {
+        attempt += 1;
+        const msgId = `72500214126000299${String(attempt).padStart(2, '0')}`;
+        await push(channel.encodingAesKey, msgId, 'enabled again');
+        const stored = await system.query(
+          "SELECT 1 FROM conversation.messages WHERE wechat_msg_id LIKE '72500214126000299%'",
+        );
+        return stored.length > 0;
+      },
+      { timeoutMs: 15_000, intervalMs: 250, description: 'a message after re-enabling is stored' },
+    );
+    expect(
+      await system.query('SELECT 1 FROM conversation.messages WHERE wechat_msg_id = $1', [
+        ignoredMsgId,
+      ]),
+    ).toHaveLength(0);
+  });
 });
