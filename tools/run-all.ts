@@ -90,6 +90,7 @@ async function main(): Promise<void> {
         `${config.PUBLIC_BASE_URL}/wechat/<channelId>  (listening on :${config.INGRESS_PORT})`,
       ) +
       line('Desk API', `http://localhost:${config.DESK_API_PORT}/api/v1`) +
+      line('API documentation', `http://localhost:${config.DESK_API_PORT}/api/v1/docs`) +
       line(
         'Sign in as',
         `${String(env['BOOTSTRAP_ADMIN_EMAIL'])} / ${String(env['BOOTSTRAP_ADMIN_PASSWORD'])}`,

@@ -3,11 +3,14 @@ import { RequestMethod } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 
+import { serveOpenApi } from './openapi/openapi';
+
 export const API_PREFIX = 'api/v1';
 
 /**
  * What main.ts does before listening: REST under /api/v1 (probes and metrics stay at the root,
- * where orchestrators look), and JSON bodies.
+ * where orchestrators look), JSON bodies, and the OpenAPI document generated from the code
+ * (public: GET /api/v1/openapi.json, Swagger UI at /api/v1/docs).
  */
 export function configureDeskApi(app: NestFastifyApplication): void {
   app.setGlobalPrefix(API_PREFIX, {
@@ -24,4 +27,5 @@ export function configureDeskApi(app: NestFastifyApplication): void {
   // two copies of Fastify's types (@nestjs/platform-fastify's own and the workspace's).
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   void fastify.register(fastifyMultipart);
+  serveOpenApi(app);
 }

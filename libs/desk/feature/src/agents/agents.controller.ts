@@ -9,11 +9,13 @@ import {
   Patch,
   Post,
 } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
 
 import { CurrentAgent, Roles } from '../common/auth/auth.decorators';
 import type { AuthenticatedAgent } from '../common/auth/authenticated-agent';
 import { UuidParamPipe } from '../common/uuid-param.pipe';
-import type { AgentView } from './agent.view';
+import { ApiAdminOnly, ApiDeskErrors } from '../openapi/api-errors';
+import { AgentDoc, AgentListDoc, type AgentView } from './agent.view';
 import { CreateAgent } from './create-agent/create-agent';
 import { CreateAgentDto } from './create-agent/create-agent.dto';
 import { GetAgent } from './get-agent/get-agent';
@@ -25,6 +27,7 @@ const agentId = new UuidParamPipe('Agent');
 
 @Controller('agents')
 @Roles('admin')
+@ApiAdminOnly()
 export class AgentsController {
   constructor(
     @Inject(CreateAgent) private readonly createAgent: CreateAgent,
@@ -34,6 +37,11 @@ export class AgentsController {
   ) {}
 
   @Post()
+  @ApiCreatedResponse({ type: AgentDoc })
+  @ApiDeskErrors(
+    [409, 'DUPLICATE_EMAIL: an agent has this e-mail'],
+    [422, 'VALIDATION_FAILED, or DEPARTMENT_NOT_FOUND'],
+  )
   create(
     @CurrentAgent() actor: AuthenticatedAgent,
     @Body() body: CreateAgentDto,
@@ -42,16 +50,25 @@ export class AgentsController {
   }
 
   @Get()
+  @ApiOkResponse({ type: AgentListDoc })
   list(): Promise<{ items: AgentView[] }> {
     return this.listAgents.execute();
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: AgentDoc })
+  @ApiDeskErrors(404)
   get(@Param('id', agentId) id: string): Promise<AgentView> {
     return this.getAgent.execute(id);
   }
 
   @Patch(':id')
+  @ApiOkResponse({ type: AgentDoc })
+  @ApiDeskErrors(
+    404,
+    [409, 'LAST_ACTIVE_ADMIN: the last active admin would lose the role'],
+    [422, 'VALIDATION_FAILED, or DEPARTMENT_NOT_FOUND'],
+  )
   update(
     @CurrentAgent() actor: AuthenticatedAgent,
     @Param('id', agentId) id: string,
@@ -62,6 +79,8 @@ export class AgentsController {
 
   @Post(':id/deactivate')
   @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: AgentDoc })
+  @ApiDeskErrors(404, [409, 'CANNOT_DEACTIVATE_SELF, or LAST_ACTIVE_ADMIN'])
   deactivate(
     @CurrentAgent() actor: AuthenticatedAgent,
     @Param('id', agentId) id: string,
@@ -71,6 +90,8 @@ export class AgentsController {
 
   @Post(':id/activate')
   @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: AgentDoc })
+  @ApiDeskErrors(404)
   activate(
     @CurrentAgent() actor: AuthenticatedAgent,
     @Param('id', agentId) id: string,

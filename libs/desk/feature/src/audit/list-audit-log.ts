@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { Inject, Injectable } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 
 import { AuditLogRepository, type AuditEntry } from '@wechat-desk/desk/data-access';
 
@@ -9,11 +10,18 @@ import { DeskErrors } from '../common/desk-error';
 export const DEFAULT_AUDIT_PAGE_SIZE = 50;
 
 export class ListAuditLogQuery {
+  @ApiPropertyOptional({ maxLength: 100, description: 'nextCursor of the previous page' })
   @IsOptional()
   @IsString()
   @MaxLength(100)
   cursor?: string;
 
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 200,
+    default: DEFAULT_AUDIT_PAGE_SIZE,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -34,6 +42,50 @@ export interface AuditEntryView {
 export interface AuditPageView {
   items: AuditEntryView[];
   nextCursor: string | null;
+}
+
+@ApiSchema({ name: 'AuditTarget' })
+class AuditTargetDoc implements Readonly<AuditEntryView['target']> {
+  @ApiProperty({ example: 'channel' })
+  type!: string;
+
+  @ApiProperty()
+  id!: string;
+}
+
+/** AuditEntryView for the OpenAPI document (the same fields). */
+@ApiSchema({ name: 'AuditEntry' })
+export class AuditEntryDoc implements AuditEntryView {
+  @ApiProperty()
+  id!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  at!: string;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'null for the system' })
+  actorId!: string | null;
+
+  @ApiProperty({ example: 'channel.created' })
+  action!: string;
+
+  @ApiProperty({ type: () => AuditTargetDoc })
+  target!: AuditTargetDoc;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'What changed (never secret values)',
+  })
+  changes!: Record<string, unknown>;
+}
+
+@ApiSchema({ name: 'AuditPage' })
+export class AuditPageDoc implements AuditPageView {
+  @ApiProperty({ type: () => [AuditEntryDoc] })
+  items!: AuditEntryDoc[];
+
+  @ApiProperty({ type: String, nullable: true, description: 'null on the last page' })
+  nextCursor!: string | null;
 }
 
 /** Opaque to clients: base64url of `a<id>`. */

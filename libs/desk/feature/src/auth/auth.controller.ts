@@ -1,9 +1,12 @@
 import { Body, Controller, HttpCode, HttpStatus, Inject, Ip, Post, Res } from '@nestjs/common';
 
+import { ApiOkResponse } from '@nestjs/swagger';
+
 import { Public } from '../common/auth/auth.decorators';
 import { DeskError } from '../common/desk-error';
+import { ApiDeskErrors } from '../openapi/api-errors';
 import { Login, TOO_MANY_ATTEMPTS, type LoginResult } from './login/login';
-import { LoginDto } from './login/login.dto';
+import { LoginDto, LoginResultDoc } from './login/login.dto';
 
 /** The part of Fastify's reply used here. */
 interface ReplyHeaders {
@@ -17,6 +20,12 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: LoginResultDoc })
+  @ApiDeskErrors(
+    [401, 'INVALID_CREDENTIALS: wrong e-mail or password, or a deactivated agent'],
+    422,
+    429,
+  )
   async logIn(
     @Body() body: LoginDto,
     @Ip() ip: string,

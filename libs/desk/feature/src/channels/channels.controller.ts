@@ -11,6 +11,15 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiProduces,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { ChannelRepository } from '@wechat-desk/desk/data-access';
@@ -19,17 +28,32 @@ import { CurrentAgent, Roles } from '../common/auth/auth.decorators';
 import type { AuthenticatedAgent } from '../common/auth/authenticated-agent';
 import { DeskError, DeskErrors } from '../common/desk-error';
 import { UuidParamPipe } from '../common/uuid-param.pipe';
-import type { AgentChannelView, ChannelView } from './channel.view';
+import { ApiDeskErrors } from '../openapi/api-errors';
+import {
+  AgentChannelDoc,
+  ChannelDoc,
+  type AgentChannelView,
+  type ChannelView,
+} from './channel.view';
 import { readChannelForm } from './create-channel/channel-form';
 import { CreateChannel } from './create-channel/create-channel';
+import { CreateChannelFormDoc } from './create-channel/create-channel.dto';
 import { GetChannels } from './get-channels/get-channels';
 import { UpdateChannel } from './update-channel/update-channel';
 import { UpdateChannelDto } from './update-channel/update-channel.dto';
 
 const channelId = new UuidParamPipe('Channel');
 
+/** An admin sees a Channel, an agent an AgentChannel. */
+const channelForCaller = {
+  oneOf: [{ $ref: getSchemaPath(ChannelDoc) }, { $ref: getSchemaPath(AgentChannelDoc) }],
+};
+const notFound = [404, 'NOT_FOUND: no such channel, or not one of the agent’s'] as const;
+
 /** Reads are scoped per caller (agents see their associated channels); changes are admins'. */
 @Controller('channels')
+@ApiExtraModels(ChannelDoc, AgentChannelDoc)
+@ApiDeskErrors(401)
 export class ChannelsController {
   constructor(
     @Inject(CreateChannel) private readonly createChannel: CreateChannel,
@@ -41,6 +65,22 @@ export class ChannelsController {
   /** multipart/form-data (text fields and the `icon` file) or JSON (no icon). */
   @Post()
   @Roles('admin')
+  @ApiConsumes('multipart/form-data', 'application/json')
+  @ApiBody({
+    type: CreateChannelFormDoc,
+    description: 'multipart/form-data with an optional `icon` file, or JSON without it',
+  })
+  @ApiCreatedResponse({ type: ChannelDoc })
+  @ApiDeskErrors(
+    403,
+    [409, 'DUPLICATE_APP_ID: a channel for this AppID exists'],
+    [
+      422,
+      'VALIDATION_FAILED, DEPARTMENT_NOT_FOUND, ICON_INVALID, ICON_TOO_LARGE, or ' +
+        'WECHAT_CREDENTIALS_REJECTED (details: WeChat errcode, a hint, egress IPs for 40164)',
+    ],
+    502,
+  )
   async create(
     @CurrentAgent() admin: AuthenticatedAgent,
     @Req() request: FastifyRequest,
@@ -49,6 +89,13 @@ export class ChannelsController {
   }
 
   @Get()
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      required: ['items'],
+      properties: { items: { type: 'array', items: channelForCaller } },
+    },
+  })
   list(
     @CurrentAgent() caller: AuthenticatedAgent,
   ): Promise<{ items: Array<ChannelView | AgentChannelView> }> {
@@ -56,6 +103,8 @@ export class ChannelsController {
   }
 
   @Get(':id')
+  @ApiOkResponse({ schema: channelForCaller })
+  @ApiDeskErrors(notFound)
   get(
     @CurrentAgent() caller: AuthenticatedAgent,
     @Param('id', channelId) id: string,
@@ -65,6 +114,16 @@ export class ChannelsController {
 
   @Patch(':id')
   @Roles('admin')
+  @ApiOkResponse({ type: ChannelDoc })
+  @ApiDeskErrors(
+    403,
+    notFound,
+    [
+      422,
+      'VALIDATION_FAILED, DEPARTMENT_NOT_FOUND, or WECHAT_CREDENTIALS_REJECTED for a new AppSecret',
+    ],
+    502,
+  )
   edit(
     @CurrentAgent() admin: AuthenticatedAgent,
     @Param('id', channelId) id: string,
@@ -75,6 +134,8 @@ export class ChannelsController {
 
   @Post(':id/disable')
   @Roles('admin')
+  @ApiOkResponse({ type: ChannelDoc })
+  @ApiDeskErrors(403, notFound)
   @HttpCode(200)
   disable(
     @CurrentAgent() admin: AuthenticatedAgent,
@@ -85,6 +146,8 @@ export class ChannelsController {
 
   @Post(':id/enable')
   @Roles('admin')
+  @ApiOkResponse({ type: ChannelDoc })
+  @ApiDeskErrors(403, notFound)
   @HttpCode(200)
   enable(
     @CurrentAgent() admin: AuthenticatedAgent,
@@ -95,6 +158,8 @@ export class ChannelsController {
 
   @Post(':id/rotate-aes-key')
   @Roles('admin')
+  @ApiOkResponse({ type: ChannelDoc })
+  @ApiDeskErrors(403, notFound)
   @HttpCode(200)
   rotateAesKey(
     @CurrentAgent() admin: AuthenticatedAgent,
@@ -105,6 +170,9 @@ export class ChannelsController {
 
   /** The icon's bytes with the type found in them (the channel's iconUrl). */
   @Get(':id/icon')
+  @ApiProduces('image/png', 'image/jpeg')
+  @ApiOkResponse({ description: "The icon's bytes", schema: { type: 'string', format: 'binary' } })
+  @ApiDeskErrors([404, 'NOT_FOUND: no such channel, not visible to the caller, or no icon'])
   async icon(
     @CurrentAgent() caller: AuthenticatedAgent,
     @Param('id', channelId) id: string,

@@ -1,3 +1,5 @@
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+
 import type { DepartmentEntity } from '@wechat-desk/desk/data-access';
 
 export interface DepartmentView {
@@ -5,6 +7,28 @@ export interface DepartmentView {
   name: string;
   active: boolean;
   createdAt: string;
+}
+
+/** DepartmentView for the OpenAPI document (the same fields). */
+@ApiSchema({ name: 'Department' })
+export class DepartmentDoc implements DepartmentView {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ example: 'Support' })
+  name!: string;
+
+  @ApiProperty({ description: 'false once deactivated' })
+  active!: boolean;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+}
+
+@ApiSchema({ name: 'DepartmentList' })
+export class DepartmentListDoc {
+  @ApiProperty({ type: () => [DepartmentDoc] })
+  items!: DepartmentDoc[];
 }
 
 export function presentDepartment(department: DepartmentEntity): DepartmentView {

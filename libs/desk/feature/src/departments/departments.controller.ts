@@ -9,13 +9,15 @@ import {
   Patch,
   Post,
 } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
 
 import { CurrentAgent, Roles } from '../common/auth/auth.decorators';
 import type { AuthenticatedAgent } from '../common/auth/authenticated-agent';
 import { UuidParamPipe } from '../common/uuid-param.pipe';
+import { ApiAdminOnly, ApiDeskErrors } from '../openapi/api-errors';
 import { CreateDepartment } from './create-department/create-department';
 import { CreateDepartmentDto } from './create-department/create-department.dto';
-import type { DepartmentView } from './department.view';
+import { DepartmentDoc, DepartmentListDoc, type DepartmentView } from './department.view';
 import { ListDepartments } from './list-departments/list-departments';
 import { UpdateDepartment } from './update-department/update-department';
 
@@ -23,6 +25,7 @@ const departmentId = new UuidParamPipe('Department');
 
 @Controller('departments')
 @Roles('admin')
+@ApiAdminOnly()
 export class DepartmentsController {
   constructor(
     @Inject(CreateDepartment) private readonly createDepartment: CreateDepartment,
@@ -31,6 +34,8 @@ export class DepartmentsController {
   ) {}
 
   @Post()
+  @ApiCreatedResponse({ type: DepartmentDoc })
+  @ApiDeskErrors([409, 'DUPLICATE_DEPARTMENT_NAME: another department has this name'], 422)
   create(
     @CurrentAgent() actor: AuthenticatedAgent,
     @Body() body: CreateDepartmentDto,
@@ -39,12 +44,15 @@ export class DepartmentsController {
   }
 
   @Get()
+  @ApiOkResponse({ type: DepartmentListDoc })
   list(): Promise<{ items: DepartmentView[] }> {
     return this.listDepartments.execute();
   }
 
   /** The body is the same as on create: `{name}`. */
   @Patch(':id')
+  @ApiOkResponse({ type: DepartmentDoc })
+  @ApiDeskErrors(404, [409, 'DUPLICATE_DEPARTMENT_NAME: another department has this name'], 422)
   update(
     @CurrentAgent() actor: AuthenticatedAgent,
     @Param('id', departmentId) id: string,
@@ -55,6 +63,8 @@ export class DepartmentsController {
 
   @Post(':id/deactivate')
   @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: DepartmentDoc })
+  @ApiDeskErrors(404)
   deactivate(
     @CurrentAgent() actor: AuthenticatedAgent,
     @Param('id', departmentId) id: string,
@@ -64,6 +74,8 @@ export class DepartmentsController {
 
   @Post(':id/activate')
   @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: DepartmentDoc })
+  @ApiDeskErrors(404)
   activate(
     @CurrentAgent() actor: AuthenticatedAgent,
     @Param('id', departmentId) id: string,

@@ -9,22 +9,25 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiOkResponse } from '@nestjs/swagger';
 
 import { CurrentAgent } from '../common/auth/auth.decorators';
 import type { AuthenticatedAgent } from '../common/auth/authenticated-agent';
 import { UuidParamPipe } from '../common/uuid-param.pipe';
+import { ApiAuthenticated, ApiDeskErrors } from '../openapi/api-errors';
 import { GetTicket } from './get-ticket/get-ticket';
 import { ListTicketMessages } from './list-ticket-messages/list-ticket-messages';
 import { ListTickets, type TicketPageView } from './list-tickets/list-tickets';
 import { ListTicketsQuery } from './list-tickets/list-tickets.query';
-import type { MessageView } from './message.view';
+import { MessageListDoc, type MessageView } from './message.view';
 import { SendReply, type QueuedReply } from './send-reply/send-reply';
-import { SendReplyDto } from './send-reply/send-reply.dto';
-import type { TicketView } from './ticket.view';
+import { QueuedReplyDoc, SendReplyDto } from './send-reply/send-reply.dto';
+import { TicketDoc, TicketPageDoc, type TicketView } from './ticket.view';
 
 const ticketId = new UuidParamPipe('Ticket');
 
 @Controller('tickets')
+@ApiAuthenticated()
 export class TicketsController {
   constructor(
     @Inject(ListTickets) private readonly listTickets: ListTickets,
@@ -34,6 +37,8 @@ export class TicketsController {
   ) {}
 
   @Get()
+  @ApiOkResponse({ type: TicketPageDoc })
+  @ApiDeskErrors(422)
   list(
     @CurrentAgent() agent: AuthenticatedAgent,
     @Query() query: ListTicketsQuery,
@@ -42,6 +47,8 @@ export class TicketsController {
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: TicketDoc })
+  @ApiDeskErrors([404, "NOT_FOUND: no such ticket, or outside the caller's scope"])
   get(
     @CurrentAgent() agent: AuthenticatedAgent,
     @Param('id', ticketId) id: string,
@@ -50,6 +57,8 @@ export class TicketsController {
   }
 
   @Get(':id/messages')
+  @ApiOkResponse({ type: MessageListDoc })
+  @ApiDeskErrors([404, "NOT_FOUND: no such ticket, or outside the caller's scope"])
   messages(
     @CurrentAgent() agent: AuthenticatedAgent,
     @Param('id', ticketId) id: string,
@@ -59,6 +68,12 @@ export class TicketsController {
 
   @Post(':id/messages')
   @HttpCode(HttpStatus.ACCEPTED)
+  @ApiAcceptedResponse({ type: QueuedReplyDoc, description: 'Queued for sending' })
+  @ApiDeskErrors(
+    [404, "NOT_FOUND: no such ticket, or outside the caller's scope"],
+    [409, 'CHANNEL_DISABLED: the channel cannot send now'],
+    422,
+  )
   reply(
     @CurrentAgent() agent: AuthenticatedAgent,
     @Param('id', ticketId) id: string,

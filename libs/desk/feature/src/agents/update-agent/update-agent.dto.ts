@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   ArrayUnique,
@@ -17,16 +18,19 @@ import { Trim } from '../../common/transforms';
 
 /** Every field optional; the e-mail stays (it is the agent's identity in the audit log). */
 export class UpdateAgentDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 100 })
   @IsOptional()
   @Trim()
   @IsString()
   @Length(1, 100)
   name?: string;
 
+  @ApiPropertyOptional({ enum: AGENT_ROLES })
   @IsOptional()
   @IsIn(AGENT_ROLES)
   role?: AgentRole;
 
+  @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: 100, uniqueItems: true })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
@@ -34,6 +38,7 @@ export class UpdateAgentDto {
   @IsUUID('all', { each: true })
   departmentIds?: string[];
 
+  @ApiPropertyOptional({ format: 'password', minLength: 8, maxLength: 200 })
   @IsOptional()
   @IsString()
   @MinLength(8)

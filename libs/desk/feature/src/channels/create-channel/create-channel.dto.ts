@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 
 import {
@@ -14,11 +15,13 @@ import { Trim } from '../../common/transforms';
  * fields with this same class.
  */
 export class CreateChannelDto {
+  @ApiProperty({ minLength: 1, maxLength: 100, example: 'Main' })
   @Trim()
   @IsString()
   @Length(1, 100)
   name!: string;
 
+  @ApiProperty({ pattern: '^gh_[0-9a-f]{12}$', example: 'gh_0123456789ab' })
   @Trim()
   @IsString()
   @Matches(/^gh_[0-9a-f]{12}$/, {
@@ -26,6 +29,7 @@ export class CreateChannelDto {
   })
   originalId!: string;
 
+  @ApiProperty({ pattern: '^wx[0-9a-f]{16}$', example: 'wx1234567890abcdef' })
   @Trim()
   @IsString()
   @Matches(/^wx[0-9a-f]{16}$/, {
@@ -33,19 +37,38 @@ export class CreateChannelDto {
   })
   appId!: string;
 
+  @ApiProperty({
+    pattern: '^[0-9a-f]{32}$',
+    writeOnly: true,
+    description: 'Checked against WeChat; stored encrypted, never returned',
+  })
   @Trim()
   @IsString()
   @Matches(/^[0-9a-f]{32}$/, { message: 'appSecret must be 32 lower-case hex digits' })
   appSecret!: string;
 
+  @ApiProperty({ format: 'uuid' })
   @IsUUID('all')
   departmentId!: string;
 
+  @ApiPropertyOptional({ enum: ENCRYPTION_MODES, default: 'secure' })
   @IsOptional()
   @IsIn(ENCRYPTION_MODES)
   encryptionMode?: EncryptionMode;
 
+  @ApiPropertyOptional({ enum: REPLY_POLICIES, default: 'desk-classic' })
   @IsOptional()
   @IsIn(REPLY_POLICIES)
   replyPolicy?: ReplyPolicy;
+}
+
+/** The multipart form of POST /channels, for the OpenAPI document: the fields plus the icon. */
+@ApiSchema({ name: 'CreateChannelForm' })
+export class CreateChannelFormDoc extends CreateChannelDto {
+  @ApiPropertyOptional({
+    type: 'string',
+    format: 'binary',
+    description: 'jpg/jpeg/png (checked by its bytes), at most 1 MB; multipart only',
+  })
+  icon?: unknown;
 }

@@ -11,7 +11,7 @@ import type { RequestWithAgent } from './authenticated-agent';
 import { bearerToken } from './session-token';
 
 /** Probes and scrapers carry no token (shared controllers, so they cannot be marked @Public()). */
-const UNAUTHENTICATED_CONTROLLERS: ReadonlySet<unknown> = new Set([
+export const UNAUTHENTICATED_CONTROLLERS: ReadonlySet<unknown> = new Set([
   HealthController,
   MetricsController,
 ]);
