@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
-import { Module, type INestApplication } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { Client } from 'pg';
 
@@ -12,55 +12,23 @@ import {
   type OutboundReplyRequestedV1,
   type RoutingKey,
 } from '@wechat-desk/contracts';
-import { deskEntities, deskMigrations } from '@wechat-desk/desk/data-access';
-import { ConfigModule, loadConfig } from '@wechat-desk/shared/config';
-import {
-  assertTopology,
-  connectConsumer,
-  declareTopology,
-  MessagingModule,
-  topologyNames,
-} from '@wechat-desk/shared/messaging';
-import { ObservabilityModule, runService } from '@wechat-desk/shared/observability';
-import { dropDatabase, migrateAll, PersistenceModule } from '@wechat-desk/shared/persistence';
+import { topologyNames, type TopologyNames } from '@wechat-desk/shared/messaging';
+import { TEST_RABBITMQ_URL } from '@wechat-desk/shared/testing';
 import { SecretBox, sleep } from '@wechat-desk/shared/util';
 import { createWechatSimulatorApp, WechatSimulatorModule } from '@wechat-desk/wechat/simulator';
 
 import type { AgentView } from './agents/agent.view';
 import type { ChannelView } from './channels/channel.view';
-import { configureDeskApi } from './configure-desk-api';
 import type { ErrorBody } from './common/desk-error';
 import type { DepartmentView } from './departments/department.view';
-import { DeskFeatureModule } from './desk-feature.module';
+import { startDeskApi, type RunningDeskApi } from './test-support/desk-api-harness';
 import type { TicketPageView } from './tickets/list-tickets/list-tickets';
 import type { MessageView } from './tickets/message.view';
 import type { TicketView } from './tickets/ticket.view';
 
-/** What apps/desk-api/src/app.module.ts wires (an app cannot be imported from a lib). */
-@Module({
-  imports: [
-    ConfigModule,
-    ObservabilityModule.forService('desk-api'),
-    PersistenceModule.forService({
-      schema: 'desk',
-      entities: deskEntities,
-      migrations: deskMigrations,
-      applicationName: 'desk-api-test',
-    }),
-    MessagingModule.forService({ service: 'desk-api', outbox: true }),
-    DeskFeatureModule,
-  ],
-})
-class DeskApiUnderTest {}
-
-const suffix = randomBytes(4).toString('hex');
-const DATABASE_URL = `postgres://postgres@localhost:5432/wechat_desk_test_desk_${suffix}`;
-const NAMESPACE = `test-desk-${suffix}`;
-const RETRY_DELAYS_MS = [200, 1_000];
 const MASTER_KEY = randomBytes(32).toString('hex');
 const ADMIN = { email: 'Root@Example.com', password: 'bootstrap-password' };
 const PUBLIC_BASE_URL = 'https://desk.example.test';
-const names = topologyNames(NAMESPACE);
 
 interface Answer<T> {
   status: number;
@@ -68,7 +36,8 @@ interface Answer<T> {
   text: string;
 }
 
-let app: INestApplication;
+let deskApi: RunningDeskApi | undefined;
+let names: TopologyNames;
 let baseUrl: string;
 let broker: ChannelModel;
 let brokerChannel: ConfirmChannel;
@@ -180,39 +149,23 @@ beforeAll(async () => {
   simulator = await createWechatSimulatorApp(WechatSimulatorModule.forRoot({}), { logger: false });
   await simulator.listen(0, '127.0.0.1');
   simulatorUrl = (await simulator.getUrl()).replace('[::1]', '127.0.0.1');
-  Object.assign(process.env, {
-    WECHAT_API_BASE_URL: simulatorUrl,
-    NODE_ENV: 'test',
-    DATABASE_URL,
-    MESSAGING_NAMESPACE: NAMESPACE,
-    RABBITMQ_RETRY_DELAYS_MS: RETRY_DELAYS_MS.join(','),
-    MASTER_KEY,
-    BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
-    BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
-    PUBLIC_BASE_URL,
-    HTTP_HOST: '127.0.0.1',
-    LOG_LEVEL: 'error',
-  });
-  await migrateAll(DATABASE_URL, [{ schema: 'desk', migrations: deskMigrations }]);
-  db = new Client({ connectionString: DATABASE_URL });
-  await db.connect();
-
-  broker = await connect('amqp://guest:guest@localhost:5672');
-  brokerChannel = await broker.createConfirmChannel();
-  // Declared here too, so nothing published before the app's first connection is unroutable.
-  await assertTopology(brokerChannel, NAMESPACE, RETRY_DELAYS_MS);
-
-  app = await runService({
-    service: 'desk-api',
-    module: DeskApiUnderTest,
-    config: loadConfig(),
-    port: 0,
-    configure: (nestApp) => {
-      configureDeskApi(nestApp);
-      connectConsumer(nestApp);
+  deskApi = await startDeskApi({
+    label: 'desk',
+    consume: true,
+    env: {
+      WECHAT_API_BASE_URL: simulatorUrl,
+      MASTER_KEY,
+      BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
+      BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+      PUBLIC_BASE_URL,
     },
   });
-  baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  baseUrl = deskApi.baseUrl;
+  names = topologyNames(deskApi.namespace);
+  db = new Client({ connectionString: deskApi.databaseUrl });
+  await db.connect();
+  broker = await connect(TEST_RABBITMQ_URL);
+  brokerChannel = await broker.createConfirmChannel();
   await eventually(
     async () => ((await call('GET', '/health/ready')).status === 200 ? true : undefined),
     'readiness',
@@ -220,18 +173,10 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await app?.close();
-  await simulator?.close();
-  if (brokerChannel !== undefined) {
-    const topology = declareTopology(NAMESPACE, RETRY_DELAYS_MS);
-    for (const queue of topology.queues) {
-      await brokerChannel.deleteQueue(queue.name);
-    }
-    await brokerChannel.deleteExchange(topology.exchange);
-    await broker.close();
-  }
+  await broker?.close().catch(() => undefined);
   await db?.end();
-  await dropDatabase(DATABASE_URL);
+  await deskApi?.stop();
+  await simulator?.close();
 }, 60_000);
 
 describe('desk-api', () => {

@@ -1,49 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
-import { Module, type INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
-
-import { deskEntities, deskMigrations } from '@wechat-desk/desk/data-access';
-import { ConfigModule, loadConfig } from '@wechat-desk/shared/config';
-import { MessagingModule } from '@wechat-desk/shared/messaging';
-import { ObservabilityModule, runService } from '@wechat-desk/shared/observability';
-import { migrateAll, PersistenceModule } from '@wechat-desk/shared/persistence';
-import {
-  createTestDatabase,
-  createTestNamespace,
-  deleteNamespace,
-  TEST_RABBITMQ_URL,
-  TEST_RETRY_DELAYS_MS,
-  type TestDatabase,
-} from '@wechat-desk/shared/testing';
 
 import type { AgentView } from '../agents/agent.view';
 import type { AuditPageView } from '../audit/list-audit-log';
 import type { ErrorBody } from '../common/desk-error';
-import { configureDeskApi } from '../configure-desk-api';
 import type { DepartmentView } from '../departments/department.view';
-import { DeskFeatureModule } from '../desk-feature.module';
+import { startDeskApi, type RunningDeskApi } from '../test-support/desk-api-harness';
 import type { TicketPageView } from '../tickets/list-tickets/list-tickets';
 import type { AgentChannelsView } from './agent-channels';
 
-/** What apps/desk-api/src/app.module.ts wires (an app cannot be imported from a lib). */
-@Module({
-  imports: [
-    ConfigModule,
-    ObservabilityModule.forService('desk-api'),
-    PersistenceModule.forService({
-      schema: 'desk',
-      entities: deskEntities,
-      migrations: deskMigrations,
-      applicationName: 'desk-api-people-test',
-    }),
-    MessagingModule.forService({ service: 'desk-api', outbox: true }),
-    DeskFeatureModule,
-  ],
-})
-class DeskApiUnderTest {}
-
-const NAMESPACE = createTestNamespace('desk-people');
 const ADMIN = { email: 'root@example.com', password: 'bootstrap-Pa55word' };
 /** Every password used here, searched for in the audit log. */
 const PASSWORDS = {
@@ -61,8 +27,7 @@ interface Answer<T> {
   headers: Headers;
 }
 
-let database: TestDatabase;
-let app: INestApplication;
+let deskApi: RunningDeskApi | undefined;
 let baseUrl: string;
 let db: Client;
 let nextIp = 1;
@@ -162,37 +127,18 @@ async function insertTicket(channelId: string, departmentId: string): Promise<st
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase('desk_people');
-  Object.assign(process.env, {
-    NODE_ENV: 'test',
-    DATABASE_URL: database.url,
-    RABBITMQ_URL: TEST_RABBITMQ_URL,
-    MESSAGING_NAMESPACE: NAMESPACE,
-    RABBITMQ_RETRY_DELAYS_MS: TEST_RETRY_DELAYS_MS.join(','),
-    MASTER_KEY: randomBytes(32).toString('hex'),
-    BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
-    BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
-    HTTP_HOST: '127.0.0.1',
-    LOG_LEVEL: 'error',
+  deskApi = await startDeskApi({
+    label: 'desk_people',
+    env: { BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password },
   });
-  await migrateAll(database.url, [{ schema: 'desk', migrations: deskMigrations }]);
-  db = new Client({ connectionString: database.url });
+  baseUrl = deskApi.baseUrl;
+  db = new Client({ connectionString: deskApi.databaseUrl });
   await db.connect();
-  app = await runService({
-    service: 'desk-api',
-    module: DeskApiUnderTest,
-    config: loadConfig(),
-    port: 0,
-    configure: (nestApp) => configureDeskApi(nestApp),
-  });
-  baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
 }, 60_000);
 
 afterAll(async () => {
-  await app?.close();
   await db?.end();
-  await database?.drop();
-  await deleteNamespace(TEST_RABBITMQ_URL, NAMESPACE, TEST_RETRY_DELAYS_MS);
+  await deskApi?.stop();
 }, 60_000);
 
 describe('desk-api: people, sign-in and scope', () => {

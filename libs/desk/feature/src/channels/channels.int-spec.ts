@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-import { Module, type INestApplication } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { Client } from 'pg';
 
@@ -10,56 +10,15 @@ import {
   type ChannelUpdatedV1,
   type EventEnvelope,
 } from '@wechat-desk/contracts';
-import { deskEntities, deskMigrations } from '@wechat-desk/desk/data-access';
-import { ConfigModule, loadConfig } from '@wechat-desk/shared/config';
-import {
-  assertTopology,
-  connectConsumer,
-  MessagingModule,
-  topologyNames,
-} from '@wechat-desk/shared/messaging';
-import { ObservabilityModule, runService } from '@wechat-desk/shared/observability';
-import { migrateAll, PersistenceModule } from '@wechat-desk/shared/persistence';
-import {
-  createTestDatabase,
-  createTestNamespace,
-  createTestRedisPrefix,
-  deleteNamespace,
-  deleteRedisPrefix,
-  TcpFaultProxy,
-  TEST_RABBITMQ_URL,
-  TEST_REDIS_URL,
-  TEST_RETRY_DELAYS_MS,
-  waitFor,
-  type TestDatabase,
-} from '@wechat-desk/shared/testing';
+import { topologyNames } from '@wechat-desk/shared/messaging';
+import { TcpFaultProxy, TEST_RABBITMQ_URL, waitFor } from '@wechat-desk/shared/testing';
 import { SecretBox } from '@wechat-desk/shared/util';
 import { createWechatSimulatorApp, WechatSimulatorModule } from '@wechat-desk/wechat/simulator';
 
 import type { ErrorBody } from '../common/desk-error';
-import { configureDeskApi } from '../configure-desk-api';
-import { DeskFeatureModule } from '../desk-feature.module';
+import { startDeskApi, type RunningDeskApi } from '../test-support/desk-api-harness';
 import type { ChannelView } from './channel.view';
 
-/** What apps/desk-api/src/app.module.ts wires. */
-@Module({
-  imports: [
-    ConfigModule,
-    ObservabilityModule.forService('desk-api'),
-    PersistenceModule.forService({
-      schema: 'desk',
-      entities: deskEntities,
-      migrations: deskMigrations,
-      applicationName: 'desk-api-channels-test',
-    }),
-    MessagingModule.forService({ service: 'desk-api', outbox: true }),
-    DeskFeatureModule,
-  ],
-})
-class DeskApiUnderTest {}
-
-const NAMESPACE = createTestNamespace('desk-channels');
-const REDIS_PREFIX = createTestRedisPrefix('desk-channels');
 const MASTER_KEY = randomBytes(32).toString('hex');
 const ADMIN = { email: 'admin@example.com', password: 'admin-password' };
 const EGRESS_IP = '203.0.113.10';
@@ -90,8 +49,7 @@ const newAccount = (): Account => ({
   originalId: `gh_${hex(6)}`,
 });
 
-let database: TestDatabase;
-let app: INestApplication;
+let deskApi: RunningDeskApi | undefined;
 let baseUrl: string;
 let simulator: INestApplication;
 let simulatorUrl: string;
@@ -176,7 +134,7 @@ async function channelCount(): Promise<number> {
 
 /** Takes channel.updated.v1 messages off the ingress's queue until one matches. */
 async function channelEvent(channelId: string, version: number): Promise<ChannelUpdatedV1> {
-  const queue = topologyNames(NAMESPACE).queue('ingress');
+  const queue = topologyNames(deskApi!.namespace).queue('ingress');
   const envelope = await waitFor(
     async () => {
       const message = await brokerChannel.get(queue, { noAck: true });
@@ -214,45 +172,26 @@ function openRow(id: string, row: Record<string, unknown>) {
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase('desk-channels');
   simulator = await createWechatSimulatorApp(WechatSimulatorModule.forRoot({}), { logger: false });
   await simulator.listen(0, '127.0.0.1');
   simulatorUrl = (await simulator.getUrl()).replace('[::1]', '127.0.0.1');
   wechatProxy = await TcpFaultProxy.start(TcpFaultProxy.targetOf(simulatorUrl));
-  Object.assign(process.env, {
-    NODE_ENV: 'test',
-    DATABASE_URL: database.url,
-    RABBITMQ_URL: TEST_RABBITMQ_URL,
-    REDIS_URL: TEST_REDIS_URL,
-    REDIS_KEY_PREFIX: REDIS_PREFIX,
-    MESSAGING_NAMESPACE: NAMESPACE,
-    RABBITMQ_RETRY_DELAYS_MS: TEST_RETRY_DELAYS_MS.join(','),
-    MASTER_KEY,
-    BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
-    BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
-    WECHAT_API_BASE_URL: wechatProxy.urlFor(simulatorUrl).replace(/\/+$/, ''),
-    WECHAT_EGRESS_IPS: EGRESS_IP,
-    HTTP_HOST: '127.0.0.1',
-    LOG_LEVEL: 'error',
+  deskApi = await startDeskApi({
+    label: 'desk-channels',
+    consume: true,
+    env: {
+      MASTER_KEY,
+      BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
+      BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+      WECHAT_API_BASE_URL: wechatProxy.urlFor(simulatorUrl).replace(/\/+$/, ''),
+      WECHAT_EGRESS_IPS: EGRESS_IP,
+    },
   });
-  await migrateAll(database.url, [{ schema: 'desk', migrations: deskMigrations }]);
-  db = new Client({ connectionString: database.url });
+  baseUrl = deskApi.baseUrl;
+  db = new Client({ connectionString: deskApi.databaseUrl });
   await db.connect();
   broker = await connect(TEST_RABBITMQ_URL);
   brokerChannel = await broker.createConfirmChannel();
-  await assertTopology(brokerChannel, NAMESPACE, TEST_RETRY_DELAYS_MS);
-
-  app = await runService({
-    service: 'desk-api',
-    module: DeskApiUnderTest,
-    config: loadConfig(),
-    port: 0,
-    configure: (nestApp) => {
-      configureDeskApi(nestApp);
-      connectConsumer(nestApp);
-    },
-  });
-  baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
 
   const login = await fetch(`${baseUrl}/api/v1/auth/login`, {
     method: 'POST',
@@ -267,14 +206,11 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await app?.close();
-  await wechatProxy?.close();
-  await simulator?.close();
   await broker?.close().catch(() => undefined);
   await db?.end();
-  await database?.drop();
-  await deleteNamespace(TEST_RABBITMQ_URL, NAMESPACE, TEST_RETRY_DELAYS_MS);
-  await deleteRedisPrefix(TEST_REDIS_URL, REDIS_PREFIX);
+  await deskApi?.stop();
+  await wechatProxy?.close();
+  await simulator?.close();
 }, 60_000);
 
 describe('desk-api channels', () => {

@@ -1,42 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
-import { Module, type INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 
-import { deskEntities, deskMigrations, type ChannelRecord } from '@wechat-desk/desk/data-access';
-import { ConfigModule, loadConfig } from '@wechat-desk/shared/config';
-import { MessagingModule } from '@wechat-desk/shared/messaging';
-import { ObservabilityModule, runService } from '@wechat-desk/shared/observability';
-import { migrateAll, PersistenceModule } from '@wechat-desk/shared/persistence';
-import {
-  createTestDatabase,
-  createTestNamespace,
-  deleteNamespace,
-  TEST_RABBITMQ_URL,
-  TEST_RETRY_DELAYS_MS,
-  type TestDatabase,
-} from '@wechat-desk/shared/testing';
+import type { ChannelRecord } from '@wechat-desk/desk/data-access';
 
 import { presentChannel, presentChannelToAgent } from '../channels/channel.view';
-import { configureDeskApi } from '../configure-desk-api';
-import { DeskFeatureModule } from '../desk-feature.module';
-
-/** What apps/desk-api/src/app.module.ts wires (an app cannot be imported from a lib). */
-@Module({
-  imports: [
-    ConfigModule,
-    ObservabilityModule.forService('desk-api'),
-    PersistenceModule.forService({
-      schema: 'desk',
-      entities: deskEntities,
-      migrations: deskMigrations,
-      applicationName: 'desk-api-openapi-test',
-    }),
-    MessagingModule.forService({ service: 'desk-api', outbox: true }),
-    DeskFeatureModule,
-  ],
-})
-class DeskApiUnderTest {}
+import { startDeskApi, type RunningDeskApi } from '../test-support/desk-api-harness';
 
 /** The parts of an OpenAPI 3 document read here. */
 interface Schema {
@@ -67,7 +36,6 @@ interface Document {
   components: { schemas: Record<string, Schema>; securitySchemes: Record<string, unknown> };
 }
 
-const NAMESPACE = createTestNamespace('desk-openapi');
 const ADMIN = { email: 'root@example.com', password: 'bootstrap-Pa55word' };
 const API = '/api/v1';
 
@@ -104,8 +72,7 @@ const ROUTES: ReadonlyArray<readonly [string, string]> = [
   ['get', '/audit-log'],
 ];
 
-let database: TestDatabase;
-let app: INestApplication;
+let deskApi: RunningDeskApi | undefined;
 let baseUrl: string;
 let db: Client;
 let document: Document;
@@ -253,40 +220,21 @@ async function insertTicket(channelId: string, departmentId: string): Promise<st
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase('desk_openapi');
-  Object.assign(process.env, {
-    NODE_ENV: 'test',
-    DATABASE_URL: database.url,
-    RABBITMQ_URL: TEST_RABBITMQ_URL,
-    MESSAGING_NAMESPACE: NAMESPACE,
-    RABBITMQ_RETRY_DELAYS_MS: TEST_RETRY_DELAYS_MS.join(','),
-    MASTER_KEY: randomBytes(32).toString('hex'),
-    BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
-    BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
-    HTTP_HOST: '127.0.0.1',
-    LOG_LEVEL: 'error',
+  deskApi = await startDeskApi({
+    label: 'desk_openapi',
+    env: { BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password },
   });
-  await migrateAll(database.url, [{ schema: 'desk', migrations: deskMigrations }]);
-  db = new Client({ connectionString: database.url });
+  baseUrl = deskApi.baseUrl;
+  db = new Client({ connectionString: deskApi.databaseUrl });
   await db.connect();
-  app = await runService({
-    service: 'desk-api',
-    module: DeskApiUnderTest,
-    config: loadConfig(),
-    port: 0,
-    configure: (nestApp) => configureDeskApi(nestApp),
-  });
-  baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const answer = await call<Document>('GET', `${API}/openapi.json`);
   expect(answer.status).toBe(200);
   document = answer.body;
 }, 60_000);
 
 afterAll(async () => {
-  await app?.close();
   await db?.end();
-  await database?.drop();
-  await deleteNamespace(TEST_RABBITMQ_URL, NAMESPACE, TEST_RETRY_DELAYS_MS);
+  await deskApi?.stop();
 }, 60_000);
 
 describe('desk-api OpenAPI document', () => {
