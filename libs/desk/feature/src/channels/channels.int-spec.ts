@@ -17,6 +17,7 @@ import { createWechatSimulatorApp, WechatSimulatorModule } from '@wechat-desk/we
 
 import type { ErrorBody } from '../common/desk-error';
 import { startDeskApi, type RunningDeskApi } from '../test-support/desk-api-harness';
+import type { AuditPageView } from '../audit/list-audit-log';
 import type { ChannelView } from './channel.view';
 
 const MASTER_KEY = randomBytes(32).toString('hex');
@@ -451,6 +452,32 @@ describe('desk-api channels', () => {
     const row = JSON.stringify(await sealedRow(channel.id));
     for (const secret of [rotated.body.encodingAesKey, channel.encodingAesKey, channel.token]) {
       expect(row).not.toContain(secret);
+    }
+  });
+
+  it('records every channel change in the audit log, naming changed secrets but never their values', async () => {
+    const log = await call<AuditPageView>('GET', `/api/v1/audit-log?limit=100`);
+    expect(log.status).toBe(200);
+    const entries = log.body.items.filter((entry) => entry.target.id === channel.id);
+    expect(entries.map((entry) => entry.action).reverse()).toEqual(
+      expect.arrayContaining([
+        'channel.created',
+        'channel.updated',
+        'channel.disabled',
+        'channel.enabled',
+        'channel.aes-key-rotated',
+      ]),
+    );
+    const current = openRow(channel.id, await sealedRow(channel.id));
+    const text = JSON.stringify(log.body);
+    for (const secret of [
+      main.appSecret,
+      current.appSecret,
+      current.token,
+      current.encodingAesKey,
+      current.previousEncodingAesKey ?? 'none',
+    ]) {
+      expect(text).not.toContain(secret);
     }
   });
 });
