@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
 import { Client } from 'pg';
 
@@ -7,6 +7,7 @@ import type { AuditPageView } from '../audit/list-audit-log';
 import type { ErrorBody } from '../common/desk-error';
 import type { DepartmentView } from '../departments/department.view';
 import { startDeskApi, type RunningDeskApi } from '../test-support/desk-api-harness';
+import { insertChannelRow, insertTicketRow } from '../test-support/desk-rows';
 import type { TicketPageView } from '../tickets/list-tickets/list-tickets';
 import type { AgentChannelsView } from './agent-channels';
 
@@ -89,42 +90,9 @@ function expectError(answer: Answer<unknown>, status: number, code: string): Err
   return (answer.body as ErrorBody).error;
 }
 
-let channelSeq = 0;
-
-/** Channels are stored directly: their admin routes (and WeChat checks) are tested elsewhere. */
-async function insertChannel(departmentId: string): Promise<string> {
-  channelSeq += 1;
-  const id = randomUUID();
-  const hex = randomBytes(8).toString('hex');
-  await db.query(
-    `INSERT INTO desk.channels (id, name, department_id, enabled, encryption_mode, reply_policy,
-       app_id, original_id, sealed_secrets, version)
-     VALUES ($1, $2, $3, true, 'secure', 'desk-classic', $4, $5, 'sealed', 1)`,
-    [id, `Channel ${channelSeq}`, departmentId, `wx${hex}`, `gh_${hex.slice(0, 12)}`],
-  );
-  return id;
-}
-
-let ticketNumber = 0;
-
-/** A projected ticket with one inbound message. */
-async function insertTicket(channelId: string, departmentId: string): Promise<string> {
-  ticketNumber += 1;
-  const id = randomUUID();
-  const at = new Date(Date.UTC(2026, 10, 20, 8, ticketNumber));
-  await db.query(
-    `INSERT INTO desk.ticket_views (id, number, status, channel_id, department_id, contact_id,
-       open_id, created_at, last_message_at)
-     VALUES ($1, $2, 'open', $3, $4, $5, $6, $7, $7)`,
-    [id, ticketNumber, channelId, departmentId, randomUUID(), `oOpen${ticketNumber}`, at],
-  );
-  await db.query(
-    `INSERT INTO desk.message_views (id, ticket_id, direction, type, text, sent_at)
-     VALUES ($1, $2, 'in', 'text', 'hello', $3)`,
-    [randomUUID(), id, at],
-  );
-  return id;
-}
+const insertChannel = (departmentId: string): Promise<string> => insertChannelRow(db, departmentId);
+const insertTicket = async (channelId: string, departmentId: string): Promise<string> =>
+  (await insertTicketRow(db, channelId, departmentId)).id;
 
 beforeAll(async () => {
   deskApi = await startDeskApi({

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
 import { Client } from 'pg';
 
@@ -6,6 +6,7 @@ import type { ChannelRecord } from '@wechat-desk/desk/data-access';
 
 import { presentChannel, presentChannelToAgent } from '../channels/channel.view';
 import { startDeskApi, type RunningDeskApi } from '../test-support/desk-api-harness';
+import { insertChannelRow, insertTicketRow } from '../test-support/desk-rows';
 
 /** The parts of an OpenAPI 3 document read here. */
 interface Schema {
@@ -181,35 +182,11 @@ function mismatches(schema: Schema, value: unknown, at = '$'): string[] {
   }
 }
 
-let ticketNumber = 0;
+const insertChannel = (departmentId: string): Promise<string> => insertChannelRow(db, departmentId);
 
-async function insertChannel(departmentId: string): Promise<string> {
-  const id = randomUUID();
-  const hex = randomBytes(8).toString('hex');
-  await db.query(
-    `INSERT INTO desk.channels (id, name, department_id, enabled, encryption_mode, reply_policy,
-       app_id, original_id, sealed_secrets, version)
-     VALUES ($1, 'Main', $2, true, 'secure', 'desk-classic', $3, $4, 'sealed', 1)`,
-    [id, departmentId, `wx${hex}`, `gh_${hex.slice(0, 12)}`],
-  );
-  return id;
-}
-
+/** A ticket with an inbound message and a failed reply, so both message shapes are answered. */
 async function insertTicket(channelId: string, departmentId: string): Promise<string> {
-  ticketNumber += 1;
-  const id = randomUUID();
-  const at = new Date(Date.UTC(2026, 10, 20, 8, ticketNumber));
-  await db.query(
-    `INSERT INTO desk.ticket_views (id, number, status, channel_id, department_id, contact_id,
-       open_id, created_at, last_message_at)
-     VALUES ($1, $2, 'open', $3, $4, $5, $6, $7, $7)`,
-    [id, ticketNumber, channelId, departmentId, randomUUID(), `oOpen${ticketNumber}`, at],
-  );
-  await db.query(
-    `INSERT INTO desk.message_views (id, ticket_id, direction, type, text, sent_at)
-     VALUES ($1, $2, 'in', 'text', 'hello', $3)`,
-    [randomUUID(), id, at],
-  );
+  const { id, at } = await insertTicketRow(db, channelId, departmentId);
   await db.query(
     `INSERT INTO desk.message_views (id, ticket_id, direction, type, text, sent_at, status,
        failure_code, failure_message)
