@@ -227,17 +227,9 @@ export function testConfigModule(config: AppConfig): DynamicModule {
 @Module({})
 class ConversationTestModule {}
 
-export interface RunningService {
-  app: INestApplicationContext;
+export interface RunningService extends RunningMessaging {
   config: AppConfig;
-  connection: AmqpConnection;
-  publisher: ConfirmPublisher;
   transport: AmqpTransport;
-  /** Name of its broker connection, for closeBrokerConnections. */
-  connectionName: string;
-  /** How many times the connection became ready (1 after start, +1 per reconnect). */
-  readyCount(): number;
-  stop(): Promise<void>;
 }
 
 /**
@@ -273,9 +265,17 @@ async function readyService(
   config: AppConfig,
   transport: AmqpTransport,
 ): Promise<RunningService> {
+  return { ...(await connectedMessaging(app, 'conversation')), config, transport };
+}
+
+/** Waits until the app's broker connection is ready and counts its later reconnects. */
+async function connectedMessaging(
+  app: INestApplicationContext,
+  service: ServiceName,
+): Promise<RunningMessaging> {
   const connection = app.get(AmqpConnection);
   await waitFor(() => connection.connected, {
-    description: 'the service to connect to RabbitMQ',
+    description: `${service} to connect to RabbitMQ`,
     timeoutMs: 15_000,
   });
   let readies = 0;
@@ -285,11 +285,9 @@ async function readyService(
   });
   return {
     app,
-    config,
     connection,
     publisher: app.get(ConfirmPublisher),
-    transport,
-    connectionName: `conversation@${hostname()}:${process.pid}`,
+    connectionName: `${service}@${hostname()}:${process.pid}`,
     readyCount: () => readies,
     stop: () => app.close(),
   };
@@ -302,7 +300,9 @@ export interface RunningMessaging {
   app: INestApplicationContext;
   connection: AmqpConnection;
   publisher: ConfirmPublisher;
+  /** Name of its broker connection, for closeBrokerConnections. */
   connectionName: string;
+  /** How many times the connection became ready (1 after start, +1 per reconnect). */
   readyCount(): number;
   stop(): Promise<void>;
 }
@@ -322,24 +322,7 @@ export async function startMessagingOnly(options: {
   };
   const app = await NestFactory.createApplicationContext(root, { logger: TEST_LOGGER });
   await app.init();
-  const connection = app.get(AmqpConnection);
-  await waitFor(() => connection.connected, {
-    description: 'MessagingModule to connect to RabbitMQ',
-    timeoutMs: 15_000,
-  });
-  let readies = 0;
-  await connection.onReady(() => {
-    readies += 1;
-    return Promise.resolve();
-  });
-  return {
-    app,
-    connection,
-    publisher: app.get(ConfirmPublisher),
-    connectionName: `${options.service}@${hostname()}:${process.pid}`,
-    readyCount: () => readies,
-    stop: () => app.close(),
-  };
+  return connectedMessaging(app, options.service);
 }
 
 // ---------------------------------------------------------------------------------------------
