@@ -29,8 +29,6 @@ export interface MessagingModuleOptions {
   outbox: boolean;
 }
 
-const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
-
 @Injectable()
 class MessagingLifecycle implements OnModuleInit, OnApplicationShutdown {
   constructor(
@@ -74,7 +72,6 @@ export class MessagingModule {
     return {
       module: MessagingModule,
       providers: [
-        { provide: MESSAGING_OPTIONS, useValue: options },
         {
           provide: AmqpConnection,
           inject: [AppConfig],
