@@ -12,7 +12,11 @@ import { SERVICE_SCHEMA } from '@wechat-desk/shared/persistence';
 import { SecretBox } from '@wechat-desk/shared/util';
 
 /** A channel as the consuming services know it, secrets opened. */
-export interface ChannelRecord {
+export interface ChannelRecord extends ChannelSummary {
+  secrets: ChannelSecrets;
+}
+
+export interface ChannelSummary {
   channelId: string;
   version: number;
   departmentId: string;
@@ -21,7 +25,6 @@ export interface ChannelRecord {
   replyPolicy: ReplyPolicy;
   appId: string;
   originalId: string;
-  secrets: ChannelSecrets;
 }
 
 interface ChannelRow {
@@ -100,12 +103,14 @@ export class ChannelDirectory {
   }
 
   async find(channelId: string): Promise<ChannelRecord | null> {
-    const rows: ChannelRow[] = await this.dataSource.query(
-      `SELECT * FROM "${this.schema}".channels WHERE channel_id = $1`,
-      [channelId],
-    );
-    const row = rows[0];
-    return row === undefined ? null : this.toRecord(row);
+    const row = await this.findRow(channelId);
+    return row === null ? null : this.toRecord(row);
+  }
+
+  /** The channel without its secrets, for services that only route by it (no decryption). */
+  async findSummary(channelId: string): Promise<ChannelSummary | null> {
+    const row = await this.findRow(channelId);
+    return row === null ? null : toSummary(row);
   }
 
   async all(): Promise<ChannelRecord[]> {
@@ -115,17 +120,31 @@ export class ChannelDirectory {
     return rows.map((row) => this.toRecord(row));
   }
 
+  private async findRow(channelId: string): Promise<ChannelRow | null> {
+    const rows: ChannelRow[] = await this.dataSource.query(
+      `SELECT * FROM "${this.schema}".channels WHERE channel_id = $1`,
+      [channelId],
+    );
+    return rows[0] ?? null;
+  }
+
   private toRecord(row: ChannelRow): ChannelRecord {
     return {
-      channelId: row.channel_id,
-      version: row.version,
-      departmentId: row.department_id,
-      enabled: row.enabled,
-      encryptionMode: row.encryption_mode,
-      replyPolicy: row.reply_policy,
-      appId: row.app_id,
-      originalId: row.original_id,
+      ...toSummary(row),
       secrets: openChannelSecrets(this.secretBox, row.channel_id, row.sealed_secrets),
     };
   }
+}
+
+function toSummary(row: ChannelRow): ChannelSummary {
+  return {
+    channelId: row.channel_id,
+    version: row.version,
+    departmentId: row.department_id,
+    enabled: row.enabled,
+    encryptionMode: row.encryption_mode,
+    replyPolicy: row.reply_policy,
+    appId: row.app_id,
+    originalId: row.original_id,
+  };
 }

@@ -4,5 +4,6 @@ export {
   channelDirectoryTableSql,
   channelNotifyChannel,
   type ChannelRecord,
+  type ChannelSummary,
 } from './channel-directory';
 export { ChannelDirectoryModule } from './channel-directory.module';

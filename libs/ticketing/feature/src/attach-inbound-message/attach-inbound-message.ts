@@ -30,7 +30,7 @@ export class AttachInboundMessage {
   ) {}
 
   async execute(message: ConversationMessageRecordedV1, cause: EventEnvelope): Promise<void> {
-    const channel = await this.channels.find(message.channelId);
+    const channel = await this.channels.findSummary(message.channelId);
     if (channel === null) {
       // channel.updated.v1 travels on another queue and may not have arrived yet: retry later.
       throw new ChannelNotYetKnownError(`channel ${message.channelId} is not known yet`);
