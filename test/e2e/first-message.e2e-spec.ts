@@ -1,7 +1,12 @@
 import {
   buildPush,
+  imageMessage,
   sendPush,
+  sendPushLikeWechat,
+  subscribeEvent,
   textMessage,
+  unknownEvent,
+  unknownMessage,
   verifyCallbackUrl,
   type PushTarget,
 } from '@wechat-desk/wechat/push-client';
@@ -358,5 +363,67 @@ describe('a WeChat message, end to end', () => {
         ignoredMsgId,
       ]),
     ).toHaveLength(0);
+  });
+
+  it('records every kind of push under its own type, unknown ones included, never dropping one', async () => {
+    const from = {
+      toUserName: ACCOUNT.originalId,
+      fromUserName: OPEN_ID,
+      createTime: Math.floor(Date.now() / 1000) + 240,
+    };
+    const pushes = [
+      imageMessage({ ...from, msgId: '7250021412600030001', picUrl: 'http://p/1', mediaId: 'm1' }),
+      unknownMessage({
+        ...from,
+        msgId: '7250021412600030002',
+        msgType: 'file',
+        elements: [['Title', 'a.pdf']],
+      }),
+      subscribeEvent({ ...from, eventKey: 'qrscene_7', ticket: 'TICKET' }),
+      unknownEvent({ ...from, event: 'view_miniprogram', elements: [['EventKey', 'pages/index']] }),
+    ];
+    for (const inner of pushes) {
+      const delivery = await sendPushLikeWechat(target(), inner);
+      expect(delivery).toMatchObject({ acknowledged: true, attempts: [{ status: 200 }] });
+    }
+
+    const messages = await waitFor(
+      async () => {
+        const rows = await system.query<{ type: string; text: string | null; fields: object }>(
+          `SELECT type, text, fields FROM conversation.messages
+            WHERE wechat_msg_id IN ('7250021412600030001', '7250021412600030002') ORDER BY wechat_msg_id`,
+        );
+        return rows.length === 2 ? rows : null;
+      },
+      { timeoutMs: 20_000, description: 'both messages stored' },
+    );
+    expect(messages).toEqual([
+      {
+        type: 'image',
+        text: null,
+        fields: {
+          msgId: '7250021412600030001',
+          msgType: 'image',
+          picUrl: 'http://p/1',
+          mediaId: 'm1',
+        },
+      },
+      expect.objectContaining({ type: 'file', text: null }),
+    ]);
+    const events = await waitFor(
+      async () => {
+        const rows = await system.query<{ event: string; event_key: string | null }>(
+          `SELECT event, event_key FROM conversation.events WHERE occurred_at = to_timestamp($1)
+            ORDER BY event`,
+          [from.createTime],
+        );
+        return rows.length === 2 ? rows : null;
+      },
+      { timeoutMs: 20_000, description: 'both events stored' },
+    );
+    expect(events).toEqual([
+      { event: 'subscribe', event_key: 'qrscene_7' },
+      { event: 'view_miniprogram', event_key: 'pages/index' },
+    ]);
   });
 });

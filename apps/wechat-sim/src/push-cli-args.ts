@@ -5,32 +5,47 @@ import {
   PUSH_MODES,
   type PushTarget,
   randomMsgId,
-  type TextMessageInput,
+  WECHAT_PUSH_RETRIES,
   WECHAT_PUSH_TIMEOUT_MS,
 } from '@wechat-desk/wechat/push-client';
 
+import {
+  buildInnerXml,
+  EVENT_TYPES,
+  FieldValues,
+  MESSAGE_TYPES,
+  parsePushType,
+  pushTypeName,
+  takesMsgId,
+} from './push-types';
+import { UsageError } from './usage-error';
+
+export { UsageError } from './usage-error';
+
 export const PUSH_CLI_USAGE = `Sends a WeChat push (or the URL-verification GET) the way WeChat does.
 
-Push a text message:
+Push a message or an event (a text message unless --type says otherwise):
   push-cli --url URL --token TOKEN [--mode plaintext|compatible|secure] [--aes-key KEY --app-id wx…]
-           --to gh_ORIGINAL_ID --from OPENID --text TEXT [--msg-id N] [--create-time S] [--times N]
-           [--timeout-ms MS]
+           --to gh_ORIGINAL_ID --from OPENID [--type TYPE] [--text TEXT] [--field NAME=VALUE]…
+           [--msg-id N] [--create-time S] [--times N] [--like-wechat] [--timeout-ms MS]
 Verify the callback URL:
   push-cli --verify --url URL --token TOKEN [--echostr S] [--timeout-ms MS]
 
+  --type         messages: ${MESSAGE_TYPES.join(', ')}
+                 events: ${EVENT_TYPES.join(', ')}
+                 anything else: message:<MsgType> or event:<Event> (e.g. event:view_miniprogram)
+  --text         the content of a text message (required for text)
+  --field        sets one field of the type, by its builder name (e.g. picUrl=…, eventKey=qrscene_7,
+                 picMd5Sums=a,b); unset fields get plausible defaults. For message:/event: types,
+                 each --field is one more XML element
   --mode         defaults to secure when --aes-key is given, else plaintext
-  --msg-id       defaults to a random 64-bit id; repeated --times reuse it (like WeChat's retries)
-  --times        how many deliveries of the same message (default 1)
+  --msg-id       MsgId (messages) or MsgID (send-job events); defaults to a random 64-bit id;
+                 repeated --times reuse it (like WeChat's retries)
+  --times        how many deliveries of the same push (default 1)
+  --like-wechat  resend each delivery, byte for byte, until it is acknowledged (2xx with
+                 \`success\`, an empty body or a reply) or ${WECHAT_PUSH_RETRIES} retries were sent
   --timeout-ms   WeChat's deadline, default ${WECHAT_PUSH_TIMEOUT_MS}
 `;
-
-/** A mistake in the command line; printed with the usage text. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
 
 export type PushCliCommand =
   | { kind: 'help' }
@@ -38,8 +53,14 @@ export type PushCliCommand =
   | {
       kind: 'push';
       target: PushTarget;
-      message: TextMessageInput;
+      /** `text`, `CLICK`, `event:view_miniprogram`… */
+      type: string;
+      /** Set for the types that carry one. */
+      msgId?: string;
+      /** Built once, so every delivery carries the same MsgId and CreateTime. */
+      innerXml: string;
       times: number;
+      likeWechat: boolean;
       timeoutMs: number;
     };
 
@@ -51,7 +72,10 @@ const OPTIONS = {
   'app-id': { type: 'string' },
   to: { type: 'string' },
   from: { type: 'string' },
+  type: { type: 'string' },
   text: { type: 'string' },
+  field: { type: 'string', multiple: true },
+  'like-wechat': { type: 'boolean' },
   'msg-id': { type: 'string' },
   'create-time': { type: 'string' },
   times: { type: 'string' },
@@ -73,22 +97,38 @@ export function parsePushCliArgs(argv: readonly string[]): PushCliCommand {
   if (values.verify === true) {
     return { kind: 'verify', target, timeoutMs, ...optional('echostr', values.echostr) };
   }
+  const type = parsePushType(values.type ?? 'text');
+  const typeName = pushTypeName(type);
+  if (values['msg-id'] !== undefined && !takesMsgId(type)) {
+    throw new UsageError(`--msg-id does not apply to ${typeName}`);
+  }
+  if (values.text !== undefined && typeName !== 'text') {
+    throw new UsageError(`--text only applies to text messages, not ${typeName}`);
+  }
   const msgId = values['msg-id'] ?? randomMsgId();
   if (!/^\d{1,20}$/.test(msgId)) {
     throw new UsageError('--msg-id must be a decimal number');
   }
-  const message: TextMessageInput = {
+  const header = {
     toUserName: required(values.to, '--to'),
     fromUserName: required(values.from, '--from'),
-    content: required(values.text, '--text'),
-    msgId,
     ...optional('createTime', optionalInt(values['create-time'], '--create-time')),
   };
+  const innerXml = buildInnerXml({
+    type,
+    header,
+    msgId,
+    text: values.text,
+    fields: FieldValues.parse(values.field ?? []),
+  });
   return {
     kind: 'push',
-    target: { ...target, originalId: message.toUserName, openId: message.fromUserName },
-    message,
+    target: { ...target, originalId: header.toUserName, openId: header.fromUserName },
+    type: typeName,
+    ...optional('msgId', takesMsgId(type) ? msgId : undefined),
+    innerXml,
     times: positiveInt(values.times, '--times', 1),
+    likeWechat: values['like-wechat'] === true,
     timeoutMs,
   };
 }

@@ -80,6 +80,41 @@ describe(runPushCli.name, () => {
     expect(out).toContain('attempt 3/3: HTTP 200');
   });
 
+  it('resends like WeChat with --like-wechat until the push is acknowledged', async () => {
+    fetchMock
+      .mockResolvedValueOnce(new Response('try again', { status: 503 }))
+      .mockResolvedValueOnce(new Response('success'));
+    expect(await runPushCli([...args, '--like-wechat', '--msg-id', '7'], io)).toBe(0);
+    expect(fetchMock).toHaveBeenCalledTimes(2);
+    const [first, second] = fetchMock.mock.calls;
+    expect(second[0]).toEqual(first[0]);
+    expect(second[1]?.body).toBe(first[1]?.body);
+    expect(out).toContain('attempt 1/1, copy 1: HTTP 503 in ');
+    expect(out).toContain('(not an acknowledgement)\ntry again\n');
+    expect(out).toContain('attempt 1/1, copy 2: HTTP 200 in ');
+    expect(out).toMatch(/attempt 1\/1: acknowledged\n$/);
+  });
+
+  it('exits 1 when --like-wechat never gets an acknowledgement', async () => {
+    fetchMock.mockImplementation(() => Promise.resolve(new Response('', { status: 500 })));
+    expect(await runPushCli([...args, '--like-wechat'], io)).toBe(1);
+    expect(fetchMock).toHaveBeenCalledTimes(4);
+    expect(out).toMatch(/attempt 1\/1: never acknowledged\n$/);
+  });
+
+  it('pushes an event with no MsgId in its description', async () => {
+    fetchMock.mockResolvedValue(new Response('success'));
+    const withoutText = args.slice(0, -2);
+    expect(await runPushCli([...withoutText, '--type', 'CLICK', '--field', 'eventKey=K'], io)).toBe(
+      0,
+    );
+    expect(out).toMatch(/^push CLICK mode=plaintext to /);
+    expect(parseWechatXml(fetchMock.mock.calls[0][1]?.body as string)).toMatchObject({
+      Event: 'CLICK',
+      EventKey: 'K',
+    });
+  });
+
   it('verifies the callback URL', async () => {
     fetchMock.mockResolvedValue(new Response('777'));
     expect(await runPushCli([...args.slice(0, 4), '--verify', '--echostr', '777'], io)).toBe(0);

@@ -1,7 +1,8 @@
 import {
+  type PushAttempt,
   PushTimeoutError,
   sendPush,
-  textMessage,
+  sendPushLikeWechat,
   verifyCallbackUrl,
 } from '@wechat-desk/wechat/push-client';
 
@@ -63,26 +64,65 @@ async function runPush(
   command: Extract<PushCliCommand, { kind: 'push' }>,
   io: CliIo,
 ): Promise<number> {
-  // Built once so every attempt carries the same MsgId and CreateTime, like WeChat's retries.
-  const innerXml = textMessage(command.message);
+  const msgId = command.msgId === undefined ? '' : ` MsgId=${command.msgId}`;
   io.out(
-    `push text MsgId=${command.message.msgId} mode=${command.target.mode} to ${command.target.callbackUrl}\n`,
+    `push ${command.type}${msgId} mode=${command.target.mode} to ${command.target.callbackUrl}\n`,
   );
   let failures = 0;
-  for (let attempt = 1; attempt <= command.times; attempt++) {
-    const label = `attempt ${attempt}/${command.times}`;
-    try {
-      const result = await sendPush(command.target, innerXml, { timeoutMs: command.timeoutMs });
-      io.out(`${label}: HTTP ${result.status} in ${result.durationMs} ms\n${result.body}\n`);
-      if (result.status < 200 || result.status > 299) {
-        failures++;
-      }
-    } catch (error: unknown) {
-      io.out(`${label}: ${describeFailure(error)}\n`);
+  for (let delivery = 1; delivery <= command.times; delivery++) {
+    const label = `attempt ${delivery}/${command.times}`;
+    const delivered = command.likeWechat
+      ? await deliverLikeWechat(command, label, io)
+      : await deliverOnce(command, label, io);
+    if (!delivered) {
       failures++;
     }
   }
   return failures === 0 ? 0 : 1;
+}
+
+async function deliverOnce(
+  command: Extract<PushCliCommand, { kind: 'push' }>,
+  label: string,
+  io: CliIo,
+): Promise<boolean> {
+  try {
+    const result = await sendPush(command.target, command.innerXml, {
+      timeoutMs: command.timeoutMs,
+    });
+    io.out(`${label}: HTTP ${result.status} in ${result.durationMs} ms\n${result.body}\n`);
+    return result.status >= 200 && result.status <= 299;
+  } catch (error: unknown) {
+    io.out(`${label}: ${describeFailure(error)}\n`);
+    return false;
+  }
+}
+
+/** WeChat's own behaviour: the same bytes again until acknowledged or out of retries. */
+async function deliverLikeWechat(
+  command: Extract<PushCliCommand, { kind: 'push' }>,
+  label: string,
+  io: CliIo,
+): Promise<boolean> {
+  const delivery = await sendPushLikeWechat(command.target, command.innerXml, {
+    timeoutMs: command.timeoutMs,
+  });
+  for (const attempt of delivery.attempts) {
+    io.out(`${label}, copy ${attempt.attempt}: ${describeAttempt(attempt)}\n`);
+  }
+  io.out(`${label}: ${delivery.acknowledged ? 'acknowledged' : 'never acknowledged'}\n`);
+  return delivery.acknowledged;
+}
+
+function describeAttempt(attempt: PushAttempt): string {
+  switch (attempt.outcome) {
+    case 'answered':
+      return `HTTP ${attempt.status} in ${attempt.durationMs} ms${attempt.acknowledged ? '' : ' (not an acknowledgement)'}\n${attempt.body}`;
+    case 'timeout':
+      return `no response within ${attempt.timeoutMs} ms`;
+    case 'failed':
+      return `request failed: ${attempt.error}`;
+  }
 }
 
 function describeFailure(error: unknown): string {

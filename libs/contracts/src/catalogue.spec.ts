@@ -5,48 +5,374 @@ import {
   validateEventData,
 } from './catalogue';
 import { createEnvelope } from './envelope';
-import { ALL_ROUTING_KEYS, RoutingKeys } from './routing-keys';
+import { wechatEventDedupeKey } from './events/wechat-inbound-events.v1';
+import {
+  ALL_ROUTING_KEYS,
+  INBOUND_EVENT_ROUTING_KEYS,
+  INBOUND_MESSAGE_ROUTING_KEYS,
+  type InboundEventRoutingKey,
+  type InboundMessageRoutingKey,
+  ROUTING_KEY_PATTERN,
+  RoutingKeys,
+  WECHAT_EVENT_KEYS,
+  WECHAT_MESSAGE_TYPE_KEYS,
+} from './routing-keys';
 
-const message = {
+const header = {
   channelId: '6b0c9d3e-1f35-4a8e-9c1e-2f8f0c5e7a10',
   openId: 'o9AgO5Kd5ggOC-bXrbNODIiE3bGY',
   originalId: 'gh_97417a04a28d',
   createTime: 1714112445,
-  msgId: '7250021412600020992',
-  msgType: 'text',
-  content: '你好 👋',
-  fields: { Content: '你好 👋' },
 };
+const msgId = '7250021412600020992';
 
-describe('EventCatalogue', () => {
+const message = { ...header, msgId, msgType: 'text', content: '你好 👋' };
+
+/** One valid payload per inbound key; `satisfies` keeps the table complete. */
+const validMessages = {
+  [RoutingKeys.wechatMessageText]: message,
+  [RoutingKeys.wechatMessageImage]: {
+    ...header,
+    msgId,
+    msgType: 'image',
+    picUrl: 'http://mmbiz.qpic.cn/mmbiz_jpg/x/0',
+    mediaId: 'm1',
+  },
+  [RoutingKeys.wechatMessageVoice]: {
+    ...header,
+    msgId,
+    msgType: 'voice',
+    mediaId: 'm1',
+    format: 'amr',
+    mediaId16K: 'm16',
+    recognition: '',
+  },
+  [RoutingKeys.wechatMessageVideo]: {
+    ...header,
+    msgId,
+    msgType: 'video',
+    mediaId: 'm1',
+    thumbMediaId: 't1',
+  },
+  [RoutingKeys.wechatMessageShortVideo]: {
+    ...header,
+    msgId,
+    msgType: 'shortvideo',
+    mediaId: 'm1',
+    thumbMediaId: 't1',
+  },
+  [RoutingKeys.wechatMessageLocation]: {
+    ...header,
+    msgId,
+    msgType: 'location',
+    latitude: 23.134521,
+    longitude: 113.358803,
+    scale: 20,
+    label: '广州',
+  },
+  [RoutingKeys.wechatMessageLink]: {
+    ...header,
+    msgId,
+    msgType: 'link',
+    title: 'T',
+    description: '',
+    url: 'weixin://not-quite-a-url',
+  },
+  [RoutingKeys.wechatMessageOther]: {
+    ...header,
+    msgId,
+    msgType: 'miniprogrampage',
+    fields: { MsgType: 'miniprogrampage', Title: 'x' },
+  },
+} satisfies Record<InboundMessageRoutingKey, object>;
+
+function event(name: string, key = ''): typeof header & { event: string; dedupeKey: string } {
+  return {
+    ...header,
+    event: name,
+    dedupeKey: wechatEventDedupeKey(header.channelId, header.openId, header.createTime, name, key),
+  };
+}
+
+const validEvents = {
+  [RoutingKeys.wechatEventSubscribe]: {
+    ...event('subscribe', 'qrscene_7'),
+    qrScene: '7',
+    ticket: 'T',
+  },
+  [RoutingKeys.wechatEventUnsubscribe]: event('unsubscribe'),
+  [RoutingKeys.wechatEventScan]: { ...event('SCAN', '7'), sceneKey: '7' },
+  [RoutingKeys.wechatEventLocation]: {
+    ...event('LOCATION'),
+    latitude: 23.137466,
+    longitude: 113.352425,
+    precision: 119.38504,
+  },
+  [RoutingKeys.wechatEventClick]: { ...event('CLICK', 'HELP'), eventKey: 'HELP' },
+  [RoutingKeys.wechatEventView]: { ...event('VIEW', 'www.qq.com'), url: 'www.qq.com', menuId: '1' },
+  [RoutingKeys.wechatEventScancodePush]: {
+    ...event('scancode_push', '6'),
+    eventKey: '6',
+    scanType: 'qrcode',
+    scanResult: '1',
+  },
+  [RoutingKeys.wechatEventScancodeWaitmsg]: {
+    ...event('scancode_waitmsg', '6'),
+    eventKey: '6',
+    scanType: 'barcode',
+    scanResult: '',
+  },
+  [RoutingKeys.wechatEventPicSysphoto]: {
+    ...event('pic_sysphoto', '6'),
+    eventKey: '6',
+    count: 1,
+    picMd5Sums: ['1b5f7c23b5bf75682a53e7b6d163e185'],
+  },
+  [RoutingKeys.wechatEventPicPhotoOrAlbum]: {
+    ...event('pic_photo_or_album', '6'),
+    eventKey: '6',
+    count: 0,
+    picMd5Sums: [],
+  },
+  [RoutingKeys.wechatEventPicWeixin]: {
+    ...event('pic_weixin', '6'),
+    eventKey: '6',
+    count: 2,
+    picMd5Sums: ['a', 'b'],
+  },
+  [RoutingKeys.wechatEventLocationSelect]: {
+    ...event('location_select', '6'),
+    eventKey: '6',
+    latitude: 23,
+    longitude: 113,
+    scale: 15,
+    label: '广州市海珠区客村艺苑路 106号',
+    poiName: '',
+  },
+  [RoutingKeys.wechatEventKfCreateSession]: {
+    ...event('kf_create_session'),
+    kfAccount: 'test1@test',
+  },
+  [RoutingKeys.wechatEventKfCloseSession]: {
+    ...event('kf_close_session'),
+    kfAccount: 'test1@test',
+  },
+  [RoutingKeys.wechatEventKfSwitchSession]: {
+    ...event('kf_switch_session'),
+    fromKfAccount: 'test1@test',
+    toKfAccount: 'test2@test',
+  },
+  [RoutingKeys.wechatEventTemplateSendJobFinish]: {
+    ...event('TEMPLATESENDJOBFINISH', '200163836'),
+    msgId: '200163836',
+    status: 'failed:user block',
+  },
+  [RoutingKeys.wechatEventMassSendJobFinish]: {
+    ...event('MASSSENDJOBFINISH', '1000001625'),
+    msgId: '1000001625',
+    status: 'err(30003)',
+    totalCount: 10,
+    sentCount: 8,
+    errorCount: 2,
+  },
+  [RoutingKeys.wechatEventOther]: {
+    ...event('view_miniprogram', 'pages/index'),
+    eventKey: 'pages/index',
+    fields: { Event: 'view_miniprogram', Nested: { item: [{ A: '1' }, { A: '2' }] } },
+  },
+} satisfies Record<InboundEventRoutingKey, object>;
+
+const validInbound: Array<[string, object]> = [
+  ...Object.entries(validMessages),
+  ...Object.entries(validEvents),
+];
+
+describe('routing keys', () => {
   it('has a versioned contract class for every routing key', () => {
     expect(Object.keys(EventCatalogue).sort()).toEqual([...ALL_ROUTING_KEYS].sort());
     for (const key of ALL_ROUTING_KEYS) {
-      expect(key).toMatch(/^[a-z]+(\.[a-z]+)*\.v\d+$/);
+      expect(key).toMatch(ROUTING_KEY_PATTERN);
     }
+  });
+
+  it('names inbound keys mechanically after WeChat’s MsgType and Event, lowercased', () => {
+    for (const [msgType, key] of Object.entries(WECHAT_MESSAGE_TYPE_KEYS)) {
+      expect(key).toBe(`wechat.message.${msgType}.v1`);
+    }
+    for (const [name, key] of Object.entries(WECHAT_EVENT_KEYS)) {
+      expect(key).toBe(`wechat.event.${name.toLowerCase()}.v1`);
+    }
+    expect(INBOUND_MESSAGE_ROUTING_KEYS).toHaveLength(8);
+    expect(INBOUND_EVENT_ROUTING_KEYS).toHaveLength(18);
+    expect(INBOUND_MESSAGE_ROUTING_KEYS).toContain('wechat.message.other.v1');
+    expect(INBOUND_EVENT_ROUTING_KEYS).toContain('wechat.event.other.v1');
+    const inbound = [...INBOUND_MESSAGE_ROUTING_KEYS, ...INBOUND_EVENT_ROUTING_KEYS];
+    expect(new Set(inbound).size).toBe(inbound.length);
+    expect(ALL_ROUTING_KEYS.filter((key) => key.startsWith('wechat.')).sort()).toEqual(
+      inbound.sort(),
+    );
+  });
+
+  it('joins an event dedupe key from channel, user, time, event and key', () => {
+    expect(wechatEventDedupeKey('c', 'o', 1, 'subscribe', 'qrscene_7')).toBe(
+      'c:o:1:subscribe:qrscene_7',
+    );
   });
 });
 
 describe(validateEventData.name, () => {
-  it('accepts a valid payload and keeps a 64-bit MsgId as its exact string', () => {
-    const payload = validateEventData(RoutingKeys.wechatMessageReceived, message);
+  it.each(validInbound)('accepts a valid %s and keeps it as it was', (key, payload) => {
+    const validated = validateEventData(key as InboundMessageRoutingKey, payload);
+    expect(validated).toBeInstanceOf(EventCatalogue[key as InboundMessageRoutingKey]);
+    expect({ ...validated }).toEqual(payload);
+  });
+
+  it.each(validInbound)('refuses an unknown field on %s', (key, payload) => {
+    expect(() =>
+      validateEventData(key as InboundMessageRoutingKey, { ...payload, chanelId: 'x' }),
+    ).toThrow(/chanelId: property chanelId should not exist/);
+  });
+
+  it.each(validInbound)('refuses %s without its header', (key, payload) => {
+    const withoutOpenId: Record<string, unknown> = { ...payload };
+    delete withoutOpenId['openId'];
+    expect(() => validateEventData(key as InboundMessageRoutingKey, withoutOpenId)).toThrow(
+      /openId/,
+    );
+  });
+
+  it('keeps a 64-bit MsgId as its exact string', () => {
+    const payload = validateEventData(RoutingKeys.wechatMessageText, message);
     expect(payload.msgId).toBe('7250021412600020992');
     expect(payload.content).toBe('你好 👋');
   });
 
-  it('refuses a numeric MsgId, naming the field', () => {
-    expect(() =>
-      validateEventData(RoutingKeys.wechatMessageReceived, {
-        ...message,
-        msgId: 7250021412600020992,
-      }),
-    ).toThrow(/msgId/);
+  it.each([
+    [
+      'a numeric msgId',
+      RoutingKeys.wechatMessageText,
+      { ...message, msgId: 7250021412600020992 },
+      /msgId/,
+    ],
+    [
+      'a msgId of 21 digits',
+      RoutingKeys.wechatMessageText,
+      { ...message, msgId: '1'.repeat(21) },
+      /msgId/,
+    ],
+    ['another msgType', RoutingKeys.wechatMessageText, { ...message, msgType: 'image' }, /msgType/],
+    [
+      'content that is not text',
+      RoutingKeys.wechatMessageText,
+      { ...message, content: 1 },
+      /content/,
+    ],
+    [
+      'a text message without content',
+      RoutingKeys.wechatMessageText,
+      { ...header, msgId, msgType: 'text' },
+      /content/,
+    ],
+    [
+      'an empty mediaId',
+      RoutingKeys.wechatMessageImage,
+      { ...validMessages['wechat.message.image.v1'], mediaId: '' },
+      /mediaId/,
+    ],
+    [
+      'a latitude out of range',
+      RoutingKeys.wechatMessageLocation,
+      { ...validMessages['wechat.message.location.v1'], latitude: 91 },
+      /latitude/,
+    ],
+    [
+      'a latitude given as text',
+      RoutingKeys.wechatMessageLocation,
+      { ...validMessages['wechat.message.location.v1'], latitude: '23.1' },
+      /latitude/,
+    ],
+    [
+      'a scale that is not finite',
+      RoutingKeys.wechatMessageLocation,
+      { ...validMessages['wechat.message.location.v1'], scale: Infinity },
+      /scale/,
+    ],
+    [
+      'other fields that are not all text',
+      RoutingKeys.wechatMessageOther,
+      { ...validMessages['wechat.message.other.v1'], fields: { A: { B: 'x' } } },
+      /fields must be an object of strings/,
+    ],
+    [
+      'an uppercase other msgType',
+      RoutingKeys.wechatMessageOther,
+      { ...validMessages['wechat.message.other.v1'], msgType: 'File' },
+      /msgType/,
+    ],
+  ])('refuses %s', (_what, key, payload, problem) => {
+    expect(() => validateEventData(key, payload)).toThrow(ContractViolationError);
+    expect(() => validateEventData(key, payload)).toThrow(problem);
   });
 
-  it('refuses unknown fields so a typo cannot pass silently', () => {
-    expect(() =>
-      validateEventData(RoutingKeys.wechatMessageReceived, { ...message, chanelId: 'x' }),
-    ).toThrow(ContractViolationError);
+  it.each([
+    [
+      'an event of another name',
+      RoutingKeys.wechatEventScan,
+      { ...validEvents['wechat.event.scan.v1'], event: 'scan' },
+      /event/,
+    ],
+    ['a SCAN without sceneKey', RoutingKeys.wechatEventScan, event('SCAN'), /sceneKey/],
+    [
+      'an event without dedupeKey',
+      RoutingKeys.wechatEventUnsubscribe,
+      { ...header, event: 'unsubscribe' },
+      /dedupeKey/,
+    ],
+    [
+      'a fractional count',
+      RoutingKeys.wechatEventPicWeixin,
+      { ...validEvents['wechat.event.pic_weixin.v1'], count: 1.5 },
+      /count/,
+    ],
+    [
+      'picMd5Sums that are not text',
+      RoutingKeys.wechatEventPicWeixin,
+      { ...validEvents['wechat.event.pic_weixin.v1'], picMd5Sums: [{ PicMd5Sum: 'a' }] },
+      /picMd5Sums/,
+    ],
+    [
+      'a numeric job MsgID',
+      RoutingKeys.wechatEventTemplateSendJobFinish,
+      { ...validEvents['wechat.event.templatesendjobfinish.v1'], msgId: 200163836 },
+      /msgId/,
+    ],
+    [
+      'a negative count',
+      RoutingKeys.wechatEventMassSendJobFinish,
+      { ...validEvents['wechat.event.masssendjobfinish.v1'], errorCount: -1 },
+      /errorCount/,
+    ],
+    [
+      'a NaN precision',
+      RoutingKeys.wechatEventLocation,
+      { ...validEvents['wechat.event.location.v1'], precision: NaN },
+      /precision/,
+    ],
+    [
+      'an empty kfAccount',
+      RoutingKeys.wechatEventKfCreateSession,
+      { ...validEvents['wechat.event.kf_create_session.v1'], kfAccount: '' },
+      /kfAccount/,
+    ],
+    [
+      'other fields that are not an object',
+      RoutingKeys.wechatEventOther,
+      { ...validEvents['wechat.event.other.v1'], fields: 'x' },
+      /fields/,
+    ],
+  ])('refuses %s', (_what, key, payload, problem) => {
+    expect(() => validateEventData(key, payload)).toThrow(ContractViolationError);
+    expect(() => validateEventData(key, payload)).toThrow(problem);
   });
 
   it('refuses non-objects', () => {
@@ -56,16 +382,34 @@ describe(validateEventData.name, () => {
 
 describe(parseEnvelope.name, () => {
   it('round-trips an envelope through JSON', () => {
-    const envelope = createEnvelope(RoutingKeys.wechatMessageReceived, message);
+    const envelope = createEnvelope(RoutingKeys.wechatMessageText, message);
     const parsed = parseEnvelope(JSON.parse(JSON.stringify(envelope)));
     expect(parsed).toMatchObject({ id: envelope.id, type: envelope.type, data: message });
     expect(parsed.correlationId).toBe(envelope.id);
+  });
+
+  it('accepts keys with WeChat’s underscores', () => {
+    const envelope = createEnvelope(
+      RoutingKeys.wechatEventKfSwitchSession,
+      validEvents['wechat.event.kf_switch_session.v1'],
+    );
+    expect(parseEnvelope(JSON.parse(JSON.stringify(envelope))).type).toBe(
+      'wechat.event.kf_switch_session.v1',
+    );
   });
 
   it('refuses an unknown type', () => {
     const envelope = {
       ...createEnvelope(RoutingKeys.ticketCreated, {}),
       type: 'ticket.deleted.v1',
+    };
+    expect(() => parseEnvelope(envelope)).toThrow('unknown message type');
+  });
+
+  it('refuses the retired generic inbound keys', () => {
+    const envelope = {
+      ...createEnvelope(RoutingKeys.wechatMessageText, message),
+      type: 'wechat.inbound.message.v1',
     };
     expect(() => parseEnvelope(envelope)).toThrow('unknown message type');
   });

@@ -9,16 +9,73 @@ import { OutboundReplySentV1 } from './events/outbound-reply-sent.v1';
 import { TicketCreatedV1 } from './events/ticket-created.v1';
 import { TicketMessageAddedV1 } from './events/ticket-message-added.v1';
 import { TicketSettingsUpdatedV1 } from './events/ticket-settings-updated.v1';
-import { WechatEventReceivedV1 } from './events/wechat-event-received.v1';
-import { WechatMessageReceivedV1 } from './events/wechat-message-received.v1';
+import {
+  WechatClickEventV1,
+  WechatKfCloseSessionEventV1,
+  WechatKfCreateSessionEventV1,
+  WechatKfSwitchSessionEventV1,
+  WechatLocationEventV1,
+  WechatLocationSelectEventV1,
+  WechatMassSendJobFinishEventV1,
+  WechatOtherEventV1,
+  WechatPicPhotoOrAlbumEventV1,
+  WechatPicSysphotoEventV1,
+  WechatPicWeixinEventV1,
+  WechatScancodePushEventV1,
+  WechatScancodeWaitmsgEventV1,
+  WechatScanEventV1,
+  WechatSubscribeEventV1,
+  WechatTemplateSendJobFinishEventV1,
+  WechatUnsubscribeEventV1,
+  WechatViewEventV1,
+} from './events/wechat-inbound-events.v1';
+import {
+  WechatImageMessageV1,
+  WechatLinkMessageV1,
+  WechatLocationMessageV1,
+  WechatOtherMessageV1,
+  WechatShortVideoMessageV1,
+  WechatTextMessageV1,
+  WechatVideoMessageV1,
+  WechatVoiceMessageV1,
+} from './events/wechat-inbound-messages.v1';
 import { EventEnvelope } from './envelope';
-import { RoutingKeys, type RoutingKey } from './routing-keys';
+import {
+  RoutingKeys,
+  type InboundEventRoutingKey,
+  type InboundMessageRoutingKey,
+  type RoutingKey,
+} from './routing-keys';
 
 /** Routing key → payload class: the one place that says what each message carries. */
 export const EventCatalogue = {
   [RoutingKeys.channelUpdated]: ChannelUpdatedV1,
-  [RoutingKeys.wechatMessageReceived]: WechatMessageReceivedV1,
-  [RoutingKeys.wechatEventReceived]: WechatEventReceivedV1,
+  [RoutingKeys.wechatMessageText]: WechatTextMessageV1,
+  [RoutingKeys.wechatMessageImage]: WechatImageMessageV1,
+  [RoutingKeys.wechatMessageVoice]: WechatVoiceMessageV1,
+  [RoutingKeys.wechatMessageVideo]: WechatVideoMessageV1,
+  [RoutingKeys.wechatMessageShortVideo]: WechatShortVideoMessageV1,
+  [RoutingKeys.wechatMessageLocation]: WechatLocationMessageV1,
+  [RoutingKeys.wechatMessageLink]: WechatLinkMessageV1,
+  [RoutingKeys.wechatMessageOther]: WechatOtherMessageV1,
+  [RoutingKeys.wechatEventSubscribe]: WechatSubscribeEventV1,
+  [RoutingKeys.wechatEventUnsubscribe]: WechatUnsubscribeEventV1,
+  [RoutingKeys.wechatEventScan]: WechatScanEventV1,
+  [RoutingKeys.wechatEventLocation]: WechatLocationEventV1,
+  [RoutingKeys.wechatEventClick]: WechatClickEventV1,
+  [RoutingKeys.wechatEventView]: WechatViewEventV1,
+  [RoutingKeys.wechatEventScancodePush]: WechatScancodePushEventV1,
+  [RoutingKeys.wechatEventScancodeWaitmsg]: WechatScancodeWaitmsgEventV1,
+  [RoutingKeys.wechatEventPicSysphoto]: WechatPicSysphotoEventV1,
+  [RoutingKeys.wechatEventPicPhotoOrAlbum]: WechatPicPhotoOrAlbumEventV1,
+  [RoutingKeys.wechatEventPicWeixin]: WechatPicWeixinEventV1,
+  [RoutingKeys.wechatEventLocationSelect]: WechatLocationSelectEventV1,
+  [RoutingKeys.wechatEventKfCreateSession]: WechatKfCreateSessionEventV1,
+  [RoutingKeys.wechatEventKfCloseSession]: WechatKfCloseSessionEventV1,
+  [RoutingKeys.wechatEventKfSwitchSession]: WechatKfSwitchSessionEventV1,
+  [RoutingKeys.wechatEventTemplateSendJobFinish]: WechatTemplateSendJobFinishEventV1,
+  [RoutingKeys.wechatEventMassSendJobFinish]: WechatMassSendJobFinishEventV1,
+  [RoutingKeys.wechatEventOther]: WechatOtherEventV1,
   [RoutingKeys.conversationMessageRecorded]: ConversationMessageRecordedV1,
   [RoutingKeys.ticketSettingsUpdated]: TicketSettingsUpdatedV1,
   [RoutingKeys.ticketCreated]: TicketCreatedV1,
@@ -29,6 +86,12 @@ export const EventCatalogue = {
 } as const satisfies Record<RoutingKey, new () => object>;
 
 export type EventPayload<K extends RoutingKey> = InstanceType<(typeof EventCatalogue)[K]>;
+
+/** Any inbound WeChat message: one of the typed classes, or WechatOtherMessageV1. */
+export type WechatInboundMessage = EventPayload<InboundMessageRoutingKey>;
+
+/** Any inbound WeChat event: one of the typed classes, or WechatOtherEventV1. */
+export type WechatInboundEvent = EventPayload<InboundEventRoutingKey>;
 
 export class ContractViolationError extends Error {
   constructor(

@@ -10,7 +10,7 @@ import {
   MaxLength,
 } from 'class-validator';
 
-import type { RoutingKey } from './routing-keys';
+import { ROUTING_KEY_PATTERN, type RoutingKey } from './routing-keys';
 
 /** What travels on the broker: metadata around one contract payload. */
 export class EventEnvelope<TData extends object = object> {
@@ -19,7 +19,7 @@ export class EventEnvelope<TData extends object = object> {
   id!: string;
 
   @IsString()
-  @Matches(/^[a-z]+(\.[a-z]+)*\.v\d+$/)
+  @Matches(ROUTING_KEY_PATTERN)
   type!: RoutingKey;
 
   @IsISO8601()

@@ -5,6 +5,8 @@ export {
   parseEnvelope,
   validateEventData,
   type EventPayload,
+  type WechatInboundEvent,
+  type WechatInboundMessage,
 } from './catalogue';
 export { createEnvelope, EventEnvelope } from './envelope';
 export {
@@ -33,6 +35,52 @@ export {
   CONVERSION_TIMER_MINUTES,
   TicketSettingsUpdatedV1,
 } from './events/ticket-settings-updated.v1';
-export { WechatEventReceivedV1 } from './events/wechat-event-received.v1';
-export { WechatMessageReceivedV1 } from './events/wechat-message-received.v1';
-export { ALL_ROUTING_KEYS, isRoutingKey, RoutingKeys, type RoutingKey } from './routing-keys';
+export {
+  WechatClickEventV1,
+  wechatEventDedupeKey,
+  WechatInboundEventBase,
+  WechatKfCloseSessionEventV1,
+  WechatKfCreateSessionEventV1,
+  WechatKfSwitchSessionEventV1,
+  WechatLocationEventV1,
+  WechatLocationSelectEventV1,
+  WechatMassSendJobFinishEventV1,
+  WechatOtherEventV1,
+  WechatPicPhotoOrAlbumEventV1,
+  WechatPicSysphotoEventV1,
+  WechatPicWeixinEventV1,
+  WechatScancodePushEventV1,
+  WechatScancodeWaitmsgEventV1,
+  WechatScanEventV1,
+  WechatSubscribeEventV1,
+  WechatTemplateSendJobFinishEventV1,
+  WechatUnsubscribeEventV1,
+  WechatViewEventV1,
+} from './events/wechat-inbound-events.v1';
+export {
+  WechatImageMessageV1,
+  WechatInboundMessageBase,
+  WechatLinkMessageV1,
+  WechatLocationMessageV1,
+  WechatOtherMessageV1,
+  WechatShortVideoMessageV1,
+  WechatTextMessageV1,
+  WechatVideoMessageV1,
+  WechatVoiceMessageV1,
+} from './events/wechat-inbound-messages.v1';
+export { WechatPushHeader } from './events/wechat-push-header';
+export {
+  ALL_ROUTING_KEYS,
+  INBOUND_EVENT_ROUTING_KEYS,
+  INBOUND_MESSAGE_ROUTING_KEYS,
+  isRoutingKey,
+  ROUTING_KEY_PATTERN,
+  RoutingKeys,
+  WECHAT_EVENT_KEYS,
+  WECHAT_MESSAGE_TYPE_KEYS,
+  type InboundEventRoutingKey,
+  type InboundMessageRoutingKey,
+  type RoutingKey,
+  type WechatEventName,
+  type WechatMessageType,
+} from './routing-keys';

@@ -2,9 +2,10 @@ import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 
 import {
-  RoutingKeys,
-  WechatEventReceivedV1,
-  WechatMessageReceivedV1,
+  INBOUND_EVENT_ROUTING_KEYS,
+  INBOUND_MESSAGE_ROUTING_KEYS,
+  type WechatInboundEvent,
+  type WechatInboundMessage,
 } from '@wechat-desk/contracts';
 import { AmqpContext } from '@wechat-desk/shared/messaging';
 
@@ -18,16 +19,17 @@ export class InboundController {
     @Inject(RecordInboundEvent) private readonly recordEvent: RecordInboundEvent,
   ) {}
 
-  @EventPattern(RoutingKeys.wechatMessageReceived)
+  /** Every message type is recorded alike; the transport validated it against its own class. */
+  @EventPattern([...INBOUND_MESSAGE_ROUTING_KEYS])
   async handleMessageReceived(
-    @Payload() message: WechatMessageReceivedV1,
+    @Payload() message: WechatInboundMessage,
     @Ctx() context: AmqpContext,
   ): Promise<void> {
     await this.recordMessage.execute(message, context.envelope);
   }
 
-  @EventPattern(RoutingKeys.wechatEventReceived)
-  async handleEventReceived(@Payload() event: WechatEventReceivedV1): Promise<void> {
+  @EventPattern([...INBOUND_EVENT_ROUTING_KEYS])
+  async handleEventReceived(@Payload() event: WechatInboundEvent): Promise<void> {
     await this.recordEvent.execute(event);
   }
 }

@@ -5,7 +5,7 @@ import type { GetMessage } from 'amqplib';
 import {
   createEnvelope,
   RoutingKeys,
-  WechatMessageReceivedV1,
+  WechatTextMessageV1,
   type EventEnvelope,
 } from '@wechat-desk/contracts';
 import {
@@ -88,10 +88,10 @@ describe('a confirmed publish', () => {
         description: 'the handler to succeed',
       },
     );
-    expect(call?.data).toBeInstanceOf(WechatMessageReceivedV1);
+    expect(call?.data).toBeInstanceOf(WechatTextMessageV1);
     expect(call?.data).toEqual(payload);
     expect(call).toMatchObject({
-      routingKey: RoutingKeys.wechatMessageReceived,
+      routingKey: RoutingKeys.wechatMessageText,
       envelopeId: envelope.id,
       attempt: 1,
       redelivered: false,
@@ -108,7 +108,7 @@ describe('a confirmed publish', () => {
     const service = await startConversationService({ env, recorder });
     const message = wechatMessage();
     const event = wechatEvent();
-    await service.publisher.publish(createEnvelope(RoutingKeys.wechatEventReceived, event));
+    await service.publisher.publish(createEnvelope(RoutingKeys.wechatEventSubscribe, event));
     await service.publisher.publish(messageEnvelope(message));
 
     await waitFor(
@@ -118,11 +118,9 @@ describe('a confirmed publish', () => {
       { description: 'both handlers to succeed' },
     );
     expect(recorder.succeededFor(event.dedupeKey)[0]?.routingKey).toBe(
-      RoutingKeys.wechatEventReceived,
+      RoutingKeys.wechatEventSubscribe,
     );
-    expect(recorder.succeededFor(message.msgId)[0]?.routingKey).toBe(
-      RoutingKeys.wechatMessageReceived,
-    );
+    expect(recorder.succeededFor(message.msgId)[0]?.routingKey).toBe(RoutingKeys.wechatMessageText);
     expect(await stopAndCountLeftovers(service)).toBe(0);
   });
 });
@@ -196,7 +194,7 @@ describe('failures, retries and dead letters', () => {
     expect(dead.properties.headers?.['x-attempt']).toBe(MAX_ATTEMPTS);
     // The dead letter is the original message, ready to be replayed as it was.
     expect(body(dead)).toEqual(JSON.parse(JSON.stringify(envelope)));
-    expect(dead.properties.type).toBe(RoutingKeys.wechatMessageReceived);
+    expect(dead.properties.type).toBe(RoutingKeys.wechatMessageText);
     expect(recorder.callsFor(payload.msgId).map((call) => call.attempt)).toEqual([1, 2, 3]);
   });
 
@@ -215,7 +213,7 @@ describe('failures, retries and dead letters', () => {
 
   it('isolates poison messages: malformed and contract-breaking ones go to the dead-letter queue, valid ones keep flowing', async () => {
     const exchange = names.exchange;
-    const key = RoutingKeys.wechatMessageReceived;
+    const key = RoutingKeys.wechatMessageText;
     const poison = {
       malformed: `poison-${randomUUID()}`,
       notAnEnvelope: `poison-${randomUUID()}`,
@@ -288,7 +286,7 @@ describe('failures, retries and dead letters', () => {
     for (const payload of valid) {
       expect(recorder.callsFor(payload.msgId)).toHaveLength(1);
     }
-    expect(recorder.calls.every((call) => call.data instanceof WechatMessageReceivedV1)).toBe(true);
+    expect(recorder.calls.every((call) => call.data instanceof WechatTextMessageV1)).toBe(true);
   });
 
   it(`never runs more than RABBITMQ_PREFETCH (${PREFETCH}) handlers at once`, async () => {
@@ -345,7 +343,7 @@ describe('graceful close', () => {
     const late = wechatMessage();
     await probe.publishRaw(
       names.exchange,
-      RoutingKeys.wechatMessageReceived,
+      RoutingKeys.wechatMessageText,
       JSON.stringify(messageEnvelope(late)),
     );
 
@@ -362,7 +360,7 @@ describe('graceful close', () => {
     // Only the late message is left: the one in flight was acked, not returned.
     const left = await probe.drain(queue);
     expect(
-      left.map((message) => (body(message) as EventEnvelope<WechatMessageReceivedV1>).data.msgId),
+      left.map((message) => (body(message) as EventEnvelope<WechatTextMessageV1>).data.msgId),
     ).toEqual([late.msgId]);
   });
 });

@@ -2,7 +2,11 @@ import { Controller, Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EventPattern } from '@nestjs/microservices';
 
-import { RoutingKeys } from '@wechat-desk/contracts';
+import {
+  INBOUND_EVENT_ROUTING_KEYS,
+  INBOUND_MESSAGE_ROUTING_KEYS,
+  RoutingKeys,
+} from '@wechat-desk/contracts';
 
 import { AmqpConnection } from './amqp-connection';
 import { AmqpTransport } from './amqp-transport';
@@ -41,24 +45,24 @@ describe('AmqpTransport refuses to start unless its handlers match SUBSCRIPTIONS
   it('names a subscribed key without a handler', async () => {
     @Controller()
     class MissingOne {
-      @EventPattern(RoutingKeys.wechatMessageReceived)
+      @EventPattern([...INBOUND_MESSAGE_ROUTING_KEYS])
       onMessage(): void {}
     }
     const error = await listenWith(MissingOne);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toBe(
       'Service conversation: handlers and subscriptions differ ' +
-        `(no handler: ${RoutingKeys.wechatEventReceived}; not subscribed: none)`,
+        `(no handler: ${INBOUND_EVENT_ROUTING_KEYS.join(', ')}; not subscribed: none)`,
     );
   });
 
   it('names a handler for a key the service does not subscribe', async () => {
     @Controller()
     class OneTooMany {
-      @EventPattern(RoutingKeys.wechatMessageReceived)
+      @EventPattern([...INBOUND_MESSAGE_ROUTING_KEYS])
       onMessage(): void {}
 
-      @EventPattern(RoutingKeys.wechatEventReceived)
+      @EventPattern([...INBOUND_EVENT_ROUTING_KEYS])
       onEvent(): void {}
 
       @EventPattern(RoutingKeys.ticketCreated)

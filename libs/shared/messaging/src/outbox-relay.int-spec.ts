@@ -115,7 +115,7 @@ it('publishes committed events in order with their ids and deletes them from the
     JSON.parse(JSON.stringify(envelopes[0])),
   );
   expect(first.properties).toMatchObject({
-    type: RoutingKeys.wechatMessageReceived,
+    type: RoutingKeys.wechatMessageText,
     deliveryMode: 2,
     contentType: 'application/json',
     correlationId: envelopes[0].correlationId,
@@ -164,7 +164,7 @@ it('publishes nothing for a rolled-back transaction', async () => {
 
 it('keeps an event no queue is bound for in the outbox (not lost) and publishes it once bound', async () => {
   const queue = names.queue('conversation');
-  const event = createEnvelope(RoutingKeys.wechatEventReceived, wechatEvent());
+  const event = createEnvelope(RoutingKeys.wechatEventSubscribe, wechatEvent());
   await probe.use((channel) => channel.unbindQueue(queue, names.exchange, event.type));
   try {
     await commit([event]);

@@ -1,4 +1,9 @@
-import { RoutingKeys, type RoutingKey } from '@wechat-desk/contracts';
+import {
+  INBOUND_EVENT_ROUTING_KEYS,
+  INBOUND_MESSAGE_ROUTING_KEYS,
+  RoutingKeys,
+  type RoutingKey,
+} from '@wechat-desk/contracts';
 
 export const SERVICE_NAMES = [
   'ingress',
@@ -15,7 +20,7 @@ export type ServiceName = (typeof SERVICE_NAMES)[number];
  */
 export const SUBSCRIPTIONS: Readonly<Record<ServiceName, readonly RoutingKey[]>> = {
   ingress: [RoutingKeys.channelUpdated],
-  conversation: [RoutingKeys.wechatMessageReceived, RoutingKeys.wechatEventReceived],
+  conversation: [...INBOUND_MESSAGE_ROUTING_KEYS, ...INBOUND_EVENT_ROUTING_KEYS],
   ticketing: [
     RoutingKeys.conversationMessageRecorded,
     RoutingKeys.channelUpdated,

@@ -12,9 +12,13 @@ import {
   parseEnvelope,
   RoutingKeys,
   validateEventData,
+  wechatEventDedupeKey,
   type EventEnvelope,
-  type WechatEventReceivedV1,
-  type WechatMessageReceivedV1,
+  type InboundEventRoutingKey,
+  type InboundMessageRoutingKey,
+  type WechatInboundEvent,
+  type WechatInboundMessage,
+  type WechatTextMessageV1,
 } from '@wechat-desk/contracts';
 import { createServiceDataSource, migrateAll } from '@wechat-desk/shared/persistence';
 import { createTestDatabase, type TestDatabase } from '@wechat-desk/shared/testing';
@@ -66,51 +70,63 @@ afterAll(async () => {
   await db?.drop();
 });
 
-/** A push as the ingress publishes it, validated against the contract like the consumer does. */
+/** A text message as the ingress publishes it, validated against the contract like the consumer does. */
 function inboundMessage(
-  overrides: Partial<WechatMessageReceivedV1> & { openId: string; msgId: string },
-): WechatMessageReceivedV1 {
-  const createTime = overrides.createTime ?? BASE_TIME;
-  const content = overrides.content ?? `hello ${overrides.msgId}`;
-  return validateEventData(RoutingKeys.wechatMessageReceived, {
+  overrides: Partial<WechatTextMessageV1> & { openId: string; msgId: string },
+): WechatTextMessageV1 {
+  return validateEventData(RoutingKeys.wechatMessageText, {
     channelId: CHANNEL_A,
     originalId: 'gh_0123456789ab',
-    createTime,
+    createTime: BASE_TIME,
     msgType: 'text',
-    content,
-    fields: {
-      ToUserName: 'gh_0123456789ab',
-      FromUserName: overrides.openId,
-      CreateTime: String(createTime),
-      MsgType: 'text',
-      Content: content,
-      MsgId: overrides.msgId,
-    },
+    content: `hello ${overrides.msgId}`,
     ...overrides,
+  });
+}
+
+/** Any other inbound message, by its key. */
+function typedMessage(
+  key: InboundMessageRoutingKey,
+  fields: { openId: string; msgId: string; msgType: string } & Record<string, unknown>,
+): WechatInboundMessage {
+  return validateEventData(key, {
+    channelId: CHANNEL_A,
+    originalId: 'gh_0123456789ab',
+    createTime: BASE_TIME,
+    ...fields,
   });
 }
 
 function inboundEvent(
-  overrides: Partial<WechatEventReceivedV1> & { openId: string; event: string; createTime: number },
-): WechatEventReceivedV1 {
-  const channelId = overrides.channelId ?? CHANNEL_A;
-  return validateEventData(RoutingKeys.wechatEventReceived, {
-    channelId,
+  key: InboundEventRoutingKey,
+  fields: { openId: string; event: string; createTime: number; dedupeKeyPart?: string } & Record<
+    string,
+    unknown
+  >,
+): WechatInboundEvent {
+  const { dedupeKeyPart, ...payload } = fields;
+  return validateEventData(key, {
+    channelId: CHANNEL_A,
     originalId: 'gh_0123456789ab',
-    dedupeKey: `${channelId}|${overrides.openId}|${overrides.createTime}|${overrides.event}|`,
-    fields: {
-      FromUserName: overrides.openId,
-      CreateTime: String(overrides.createTime),
-      MsgType: 'event',
-      Event: overrides.event,
-    },
-    ...overrides,
+    dedupeKey: wechatEventDedupeKey(
+      CHANNEL_A,
+      fields.openId,
+      fields.createTime,
+      fields.event,
+      dedupeKeyPart ?? '',
+    ),
+    ...payload,
   });
 }
 
+const subscribe = (openId: string, createTime: number): WechatInboundEvent =>
+  inboundEvent(RoutingKeys.wechatEventSubscribe, { openId, event: 'subscribe', createTime });
+const unsubscribe = (openId: string, createTime: number): WechatInboundEvent =>
+  inboundEvent(RoutingKeys.wechatEventUnsubscribe, { openId, event: 'unsubscribe', createTime });
+
 /** The envelope the message arrived in (each redelivery carries the same one). */
 function causeOf(payload: object): EventEnvelope {
-  return createEnvelope(RoutingKeys.wechatMessageReceived, payload, {
+  return createEnvelope(RoutingKeys.wechatMessageText, payload, {
     correlationId: `corr-${randomUUID()}`,
   });
 }
@@ -124,7 +140,7 @@ interface MessageRow {
   text: string | null;
   wechat_msg_id: string;
   sent_at: Date;
-  fields: Record<string, string>;
+  fields: Record<string, unknown>;
 }
 
 interface ContactRow {
@@ -168,9 +184,22 @@ async function outboxOf(openId: string): Promise<OutboxRow[]> {
 }
 
 async function eventsOf(openId: string): Promise<Array<{ dedupe_key: string; event: string }>> {
-  const { rows } = await observer.query<{ dedupe_key: string; event: string }>(
-    `SELECT e.dedupe_key, e.event FROM conversation.events e
-       JOIN conversation.contacts c ON c.id = e.contact_id WHERE c.open_id = $1 ORDER BY e.occurred_at`,
+  const rows = await eventRowsOf(openId);
+  return rows.map(({ dedupe_key, event }) => ({ dedupe_key, event }));
+}
+
+interface EventRow {
+  dedupe_key: string;
+  event: string;
+  event_key: string | null;
+  fields: Record<string, unknown>;
+}
+
+async function eventRowsOf(openId: string): Promise<EventRow[]> {
+  const { rows } = await observer.query<EventRow>(
+    `SELECT e.dedupe_key, e.event, e.event_key, e.fields FROM conversation.events e
+       JOIN conversation.contacts c ON c.id = e.contact_id WHERE c.open_id = $1
+      ORDER BY e.occurred_at, e.dedupe_key`,
     [openId],
   );
   return rows;
@@ -181,7 +210,7 @@ function expectRecordedEvent(
   row: OutboxRow,
   message: MessageRow,
   contact: ContactRow,
-  pushed: WechatMessageReceivedV1,
+  pushed: WechatInboundMessage,
   cause: EventEnvelope,
 ): void {
   expect(row.routing_key).toBe(RoutingKeys.conversationMessageRecorded);
@@ -200,7 +229,7 @@ function expectRecordedEvent(
     openId: pushed.openId,
     direction: 'in',
     type: pushed.msgType,
-    text: pushed.content,
+    text: 'content' in pushed ? pushed.content : undefined,
     sentAt: new Date(pushed.createTime * 1000).toISOString(),
     wechatMsgId: pushed.msgId,
   });
@@ -234,7 +263,8 @@ describe('RecordInboundMessage', () => {
       type: 'text',
       text: '你好，我的订单呢？',
       wechat_msg_id: BIG_MSG_ID,
-      fields: pushed.fields,
+      // The typed payload without the header the row has in its own columns.
+      fields: { msgId: BIG_MSG_ID, msgType: 'text', content: '你好，我的订单呢？' },
     });
     expect(message.sent_at.toISOString()).toBe(new Date(BASE_TIME * 1000).toISOString());
     // Stored as text, digit for digit (no float rounding anywhere on the way).
@@ -337,19 +367,67 @@ describe('RecordInboundMessage', () => {
       new Set(messages.map((m) => m.id)),
     );
   });
+  it('records every message type with its typed fields; only text messages carry a text', async () => {
+    const openId = 'oTyped_messages_user5';
+    const image = typedMessage(RoutingKeys.wechatMessageImage, {
+      openId,
+      msgId: '7250021412600050001',
+      msgType: 'image',
+      picUrl: 'http://mmbiz.qpic.cn/x/0',
+      mediaId: 'm1',
+    });
+    const other = typedMessage(RoutingKeys.wechatMessageOther, {
+      openId,
+      msgId: '7250021412600050002',
+      msgType: 'miniprogrampage',
+      fields: { MsgType: 'miniprogrampage', Title: 'a' },
+      createTime: BASE_TIME + 1,
+    });
+    const imageCause = causeOf(image);
+    await recordMessage.execute(image, imageCause);
+    await recordMessage.execute(other, causeOf(other));
+
+    const messages = await messagesOf(openId);
+    expect(messages.map(({ type, text, fields }) => ({ type, text, fields }))).toEqual([
+      {
+        type: 'image',
+        text: null,
+        fields: {
+          msgId: '7250021412600050001',
+          msgType: 'image',
+          picUrl: 'http://mmbiz.qpic.cn/x/0',
+          mediaId: 'm1',
+        },
+      },
+      {
+        type: 'miniprogrampage',
+        text: null,
+        fields: {
+          msgId: '7250021412600050002',
+          msgType: 'miniprogrampage',
+          fields: { MsgType: 'miniprogrampage', Title: 'a' },
+        },
+      },
+    ]);
+    const [contact] = await contactsOf(openId);
+    const outbox = await outboxOf(openId);
+    expect(outbox).toHaveLength(2);
+    expectRecordedEvent(outbox[0], messages[0], contact, image, imageCause);
+    expect(outbox[0].envelope.data).not.toHaveProperty('text');
+  });
 });
 
 describe('RecordInboundEvent', () => {
   it('subscribe then unsubscribe set following; a redelivered event (same dedupeKey) is recorded once', async () => {
     const openId = 'oFollow_user_00000005';
-    const subscribe = inboundEvent({ openId, event: 'subscribe', createTime: BASE_TIME });
-    const unsubscribe = inboundEvent({ openId, event: 'unsubscribe', createTime: BASE_TIME + 30 });
+    const followed = subscribe(openId, BASE_TIME);
+    const unfollowed = unsubscribe(openId, BASE_TIME + 30);
 
-    await recordEvent.execute(subscribe);
+    await recordEvent.execute(followed);
     expect((await contactsOf(openId)).map((c) => c.following)).toEqual([true]);
 
-    await recordEvent.execute(unsubscribe);
-    await Promise.all([recordEvent.execute(unsubscribe), recordEvent.execute(unsubscribe)]);
+    await recordEvent.execute(unfollowed);
+    await Promise.all([recordEvent.execute(unfollowed), recordEvent.execute(unfollowed)]);
     const contacts = await contactsOf(openId);
     expect(contacts).toHaveLength(1);
     expect(contacts[0]).toMatchObject({ following: false });
@@ -357,12 +435,18 @@ describe('RecordInboundEvent', () => {
       new Date((BASE_TIME + 30) * 1000).toISOString(),
     );
     expect(await eventsOf(openId)).toEqual([
-      { dedupe_key: subscribe.dedupeKey, event: 'subscribe' },
-      { dedupe_key: unsubscribe.dedupeKey, event: 'unsubscribe' },
+      { dedupe_key: followed.dedupeKey, event: 'subscribe' },
+      { dedupe_key: unfollowed.dedupeKey, event: 'unsubscribe' },
     ]);
     // Other events mark an interaction without touching the follow state.
     await recordEvent.execute(
-      inboundEvent({ openId, event: 'CLICK', eventKey: 'MENU_HELP', createTime: BASE_TIME + 40 }),
+      inboundEvent(RoutingKeys.wechatEventClick, {
+        openId,
+        event: 'CLICK',
+        eventKey: 'MENU_HELP',
+        createTime: BASE_TIME + 40,
+        dedupeKeyPart: 'MENU_HELP',
+      }),
     );
     expect((await contactsOf(openId))[0]).toMatchObject({ following: false });
     expect(await eventsOf(openId)).toHaveLength(3);
@@ -370,16 +454,11 @@ describe('RecordInboundEvent', () => {
 
   it('a redelivered subscribe arriving after the unsubscribe does not flip following back', async () => {
     const openId = 'oFollow_redelivered_06';
-    const subscribe = inboundEvent({ openId, event: 'subscribe', createTime: BASE_TIME });
-    const unsubscribe = inboundEvent({
-      openId,
-      event: 'unsubscribe',
-      createTime: BASE_TIME + 30,
-    });
+    const followed = subscribe(openId, BASE_TIME);
 
-    await recordEvent.execute(subscribe);
-    await recordEvent.execute(unsubscribe);
-    await recordEvent.execute(subscribe); // duplicate: same dedupeKey
+    await recordEvent.execute(followed);
+    await recordEvent.execute(unsubscribe(openId, BASE_TIME + 30));
+    await recordEvent.execute(followed); // duplicate: same dedupeKey
 
     expect(await eventsOf(openId)).toHaveLength(2);
     expect((await contactsOf(openId))[0]).toMatchObject({ following: false });
@@ -387,12 +466,80 @@ describe('RecordInboundEvent', () => {
 
   it('follow state follows CreateTime, not processing order', async () => {
     const openId = 'oFollow_out_of_order7';
-    await recordEvent.execute(
-      inboundEvent({ openId, event: 'unsubscribe', createTime: BASE_TIME + 30 }),
-    );
-    await recordEvent.execute(inboundEvent({ openId, event: 'subscribe', createTime: BASE_TIME }));
+    await recordEvent.execute(unsubscribe(openId, BASE_TIME + 30));
+    await recordEvent.execute(subscribe(openId, BASE_TIME));
 
     expect(await eventsOf(openId)).toHaveLength(2);
     expect((await contactsOf(openId))[0]).toMatchObject({ following: false });
+  });
+
+  it('stores each event type with the key that tells it apart and its typed fields', async () => {
+    const openId = 'oTyped_events_user_08';
+    const events = [
+      inboundEvent(RoutingKeys.wechatEventSubscribe, {
+        openId,
+        event: 'subscribe',
+        createTime: BASE_TIME,
+        qrScene: '7',
+        ticket: 'T',
+        dedupeKeyPart: 'qrscene_7',
+      }),
+      inboundEvent(RoutingKeys.wechatEventView, {
+        openId,
+        event: 'VIEW',
+        createTime: BASE_TIME + 1,
+        url: 'http://www.qq.com',
+        dedupeKeyPart: 'http://www.qq.com',
+      }),
+      inboundEvent(RoutingKeys.wechatEventLocation, {
+        openId,
+        event: 'LOCATION',
+        createTime: BASE_TIME + 2,
+        latitude: 23.1,
+        longitude: 113.3,
+        precision: 119.4,
+      }),
+      inboundEvent(RoutingKeys.wechatEventTemplateSendJobFinish, {
+        openId,
+        event: 'TEMPLATESENDJOBFINISH',
+        createTime: BASE_TIME + 3,
+        msgId: BIG_MSG_ID,
+        status: 'success',
+        dedupeKeyPart: BIG_MSG_ID,
+      }),
+      inboundEvent(RoutingKeys.wechatEventOther, {
+        openId,
+        event: 'view_miniprogram',
+        createTime: BASE_TIME + 4,
+        eventKey: 'pages/index',
+        fields: { Event: 'view_miniprogram', MenuId: '3' },
+        dedupeKeyPart: 'pages/index',
+      }),
+    ];
+    for (const event of events) {
+      await recordEvent.execute(event);
+    }
+
+    const rows = await eventRowsOf(openId);
+    expect(rows.map(({ event, event_key }) => [event, event_key])).toEqual([
+      ['subscribe', 'qrscene_7'],
+      ['VIEW', 'http://www.qq.com'],
+      ['LOCATION', null],
+      ['TEMPLATESENDJOBFINISH', BIG_MSG_ID],
+      ['view_miniprogram', 'pages/index'],
+    ]);
+    expect(rows.map((row) => row.dedupe_key)).toEqual(events.map((event) => event.dedupeKey));
+    expect(rows[0].fields).toEqual({
+      event: 'subscribe',
+      qrScene: '7',
+      ticket: 'T',
+      dedupeKey: events[0].dedupeKey,
+    });
+    expect(rows[3].fields).toMatchObject({ msgId: BIG_MSG_ID, status: 'success' });
+    expect(rows[4].fields).toMatchObject({
+      eventKey: 'pages/index',
+      fields: { Event: 'view_miniprogram', MenuId: '3' },
+    });
+    expect((await contactsOf(openId))[0]).toMatchObject({ following: true });
   });
 });

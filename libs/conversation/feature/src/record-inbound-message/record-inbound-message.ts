@@ -5,8 +5,16 @@ import {
   createEnvelope,
   RoutingKeys,
   type EventEnvelope,
-  type WechatMessageReceivedV1,
+  type WechatInboundMessage,
+  WechatTextMessageV1,
 } from '@wechat-desk/contracts';
+
+import { payloadFields } from '../inbound-fields';
+
+/** What the desk shows as the message's text: only text messages have one. */
+function textOf(message: WechatInboundMessage): string | null {
+  return message instanceof WechatTextMessageV1 ? message.content : null;
+}
 
 /**
  * Records a customer's message once per (channel, MsgId) and announces it, in one transaction:
@@ -18,8 +26,9 @@ export class RecordInboundMessage {
     @Inject(ConversationRepository) private readonly repository: ConversationRepository,
   ) {}
 
-  async execute(message: WechatMessageReceivedV1, cause: EventEnvelope): Promise<void> {
+  async execute(message: WechatInboundMessage, cause: EventEnvelope): Promise<void> {
     const sentAt = new Date(message.createTime * 1000);
+    const text = textOf(message);
     await this.repository.transaction(async (manager) => {
       const contactId = await this.repository.upsertContact(
         manager,
@@ -31,10 +40,10 @@ export class RecordInboundMessage {
         channelId: message.channelId,
         openId: message.openId,
         type: message.msgType,
-        text: message.content ?? null,
+        text,
         wechatMsgId: message.msgId,
         sentAt,
-        fields: message.fields,
+        fields: payloadFields(message),
       });
       if (messageId === null) {
         return;
@@ -49,7 +58,7 @@ export class RecordInboundMessage {
             openId: message.openId,
             direction: 'in',
             type: message.msgType,
-            ...(message.content === undefined ? {} : { text: message.content }),
+            ...(text === null ? {} : { text }),
             sentAt: sentAt.toISOString(),
             wechatMsgId: message.msgId,
           },

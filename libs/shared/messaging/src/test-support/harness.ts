@@ -18,10 +18,15 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 import {
   createEnvelope,
+  INBOUND_EVENT_ROUTING_KEYS,
+  INBOUND_MESSAGE_ROUTING_KEYS,
   RoutingKeys,
+  wechatEventDedupeKey,
   type EventEnvelope,
-  type WechatEventReceivedV1,
-  type WechatMessageReceivedV1,
+  type WechatInboundEvent,
+  type WechatInboundMessage,
+  type WechatSubscribeEventV1,
+  type WechatTextMessageV1,
 } from '@wechat-desk/contracts';
 import { AppConfig, loadConfig } from '@wechat-desk/shared/config';
 import { outboxTableSql, PersistenceModule } from '@wechat-desk/shared/persistence';
@@ -47,10 +52,8 @@ export const TEST_LOGGER: LogLevel[] | false = process.env['TEST_LOGS']
 
 const CHANNEL_ID = '6b0c9d3e-1f35-4a8e-9c1e-2f8f0c5e7a10';
 
-/** A valid WechatMessageReceivedV1 with a unique msgId (the handlers' behaviour key). */
-export function wechatMessage(
-  overrides: Partial<WechatMessageReceivedV1> = {},
-): WechatMessageReceivedV1 {
+/** A valid WechatTextMessageV1 with a unique msgId (the handlers' behaviour key). */
+export function wechatMessage(overrides: Partial<WechatTextMessageV1> = {}): WechatTextMessageV1 {
   const msgId = `${randomInt(1, 2 ** 47)}${randomInt(10_000, 99_999)}`;
   return {
     channelId: CHANNEL_ID,
@@ -60,13 +63,14 @@ export function wechatMessage(
     msgId,
     msgType: 'text',
     content: `hello ${msgId}`,
-    fields: { Content: `hello ${msgId}` },
     ...overrides,
   };
 }
 
-/** A valid WechatEventReceivedV1 (dedupeKey is the handlers' behaviour key). */
-export function wechatEvent(overrides: Partial<WechatEventReceivedV1> = {}): WechatEventReceivedV1 {
+/** A valid WechatSubscribeEventV1 (dedupeKey is the handlers' behaviour key). */
+export function wechatEvent(
+  overrides: Partial<WechatSubscribeEventV1> = {},
+): WechatSubscribeEventV1 {
   const createTime = 1_714_112_445 + randomInt(1, 1_000_000);
   return {
     channelId: CHANNEL_ID,
@@ -74,16 +78,27 @@ export function wechatEvent(overrides: Partial<WechatEventReceivedV1> = {}): Wec
     originalId: 'gh_97417a04a28d',
     createTime,
     event: 'subscribe',
-    dedupeKey: `${CHANNEL_ID}:o9AgO5Kd5ggOC-bXrbNODIiE3bGY:${createTime}:subscribe:`,
-    fields: { Event: 'subscribe' },
+    dedupeKey: wechatEventDedupeKey(
+      CHANNEL_ID,
+      'o9AgO5Kd5ggOC-bXrbNODIiE3bGY',
+      createTime,
+      'subscribe',
+      '',
+    ),
     ...overrides,
   };
 }
 
 export function messageEnvelope(
-  payload: WechatMessageReceivedV1 = wechatMessage(),
-): EventEnvelope<WechatMessageReceivedV1> {
-  return createEnvelope(RoutingKeys.wechatMessageReceived, payload);
+  payload: WechatTextMessageV1 = wechatMessage(),
+): EventEnvelope<WechatTextMessageV1> {
+  return createEnvelope(RoutingKeys.wechatMessageText, payload);
+}
+
+export function eventEnvelope(
+  payload: WechatSubscribeEventV1 = wechatEvent(),
+): EventEnvelope<WechatSubscribeEventV1> {
+  return createEnvelope(RoutingKeys.wechatEventSubscribe, payload);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -189,14 +204,14 @@ export class ConversationHandlers implements OnModuleInit {
     this.recorder.moduleInits += 1;
   }
 
-  @EventPattern(RoutingKeys.wechatMessageReceived)
-  onMessage(@Payload() data: WechatMessageReceivedV1, @Ctx() ctx: AmqpContext): Promise<void> {
-    return this.recorder.handle(RoutingKeys.wechatMessageReceived, data.msgId, data, ctx);
+  @EventPattern([...INBOUND_MESSAGE_ROUTING_KEYS])
+  onMessage(@Payload() data: WechatInboundMessage, @Ctx() ctx: AmqpContext): Promise<void> {
+    return this.recorder.handle(ctx.envelope.type, data.msgId, data, ctx);
   }
 
-  @EventPattern(RoutingKeys.wechatEventReceived)
-  onEvent(@Payload() data: WechatEventReceivedV1, @Ctx() ctx: AmqpContext): Promise<void> {
-    return this.recorder.handle(RoutingKeys.wechatEventReceived, data.dedupeKey, data, ctx);
+  @EventPattern([...INBOUND_EVENT_ROUTING_KEYS])
+  onEvent(@Payload() data: WechatInboundEvent, @Ctx() ctx: AmqpContext): Promise<void> {
+    return this.recorder.handle(ctx.envelope.type, data.dedupeKey, data, ctx);
   }
 }
 

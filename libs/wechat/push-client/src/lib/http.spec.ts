@@ -1,6 +1,14 @@
 import { urlSignature } from '@wechat-desk/wechat/crypto';
 
-import { PushTimeoutError, sendPush, verifyCallbackUrl, WECHAT_PUSH_TIMEOUT_MS } from './http';
+import {
+  isWechatAcknowledgement,
+  PushTimeoutError,
+  sendPush,
+  sendPushLikeWechat,
+  verifyCallbackUrl,
+  WECHAT_PUSH_RETRIES,
+  WECHAT_PUSH_TIMEOUT_MS,
+} from './http';
 import { textMessage } from './messages';
 import { type PushTarget } from './push';
 
@@ -101,5 +109,114 @@ describe('push-client HTTP', () => {
     const result = await verifyCallbackUrl(target);
     expect(result.echostr).toMatch(/^\d{1,19}$/);
     expect(result.accepted).toBe(false);
+  });
+
+  describe(sendPushLikeWechat.name, () => {
+    /** A receiver that never answers: the request ends only when the client gives up. */
+    function stall(_input: unknown, init?: RequestInit): Promise<Response> {
+      return new Promise((_resolve, reject) => {
+        init?.signal?.addEventListener('abort', () =>
+          reject(new DOMException('aborted', 'TimeoutError')),
+        );
+      });
+    }
+
+    function sentCopies(): Array<{ url: string; method: string | undefined; body: unknown }> {
+      return fetchMock.mock.calls.map(([input, init]) => ({
+        url: input as string,
+        method: init?.method,
+        body: init?.body,
+      }));
+    }
+
+    it('sends one more identical copy when the first attempt gets no answer in time', async () => {
+      fetchMock.mockImplementationOnce(stall).mockResolvedValueOnce(new Response('success'));
+      const delivery = await sendPushLikeWechat(
+        { ...target, mode: 'secure', encodingAesKey: 'a'.repeat(43), appId: 'wx0123456789abcdef' },
+        inner,
+        { timeoutMs: 20 },
+      );
+      expect(delivery).toEqual({
+        acknowledged: true,
+        attempts: [
+          { attempt: 1, outcome: 'timeout', timeoutMs: 20 },
+          {
+            attempt: 2,
+            outcome: 'answered',
+            acknowledged: true,
+            status: 200,
+            body: 'success',
+            durationMs: expect.any(Number),
+          },
+        ],
+      });
+      const copies = sentCopies();
+      expect(copies).toHaveLength(2);
+      // Byte for byte: same signature, timestamp, nonce and ciphertext.
+      expect(copies[1]).toEqual(copies[0]);
+      expect(copies[0].method).toBe('POST');
+    });
+
+    it('sends a single copy when the receiver acknowledges at once', async () => {
+      fetchMock.mockResolvedValue(new Response('success'));
+      const delivery = await sendPushLikeWechat(target, inner, { timeoutMs: 20 });
+      expect(delivery.acknowledged).toBe(true);
+      expect(delivery.attempts).toHaveLength(1);
+      expect(fetchMock).toHaveBeenCalledTimes(1);
+    });
+
+    it(`gives up after ${WECHAT_PUSH_RETRIES} retries of an unacknowledged push, reporting each attempt`, async () => {
+      fetchMock
+        .mockResolvedValueOnce(new Response('try again', { status: 503 }))
+        .mockRejectedValueOnce(new TypeError('fetch failed', { cause: new Error('ECONNREFUSED') }))
+        .mockImplementationOnce(stall)
+        .mockResolvedValueOnce(new Response('{"ok":true}'));
+      const delivery = await sendPushLikeWechat(target, inner, { timeoutMs: 20 });
+      expect(delivery.acknowledged).toBe(false);
+      expect(delivery.attempts).toEqual([
+        expect.objectContaining({
+          attempt: 1,
+          outcome: 'answered',
+          status: 503,
+          acknowledged: false,
+        }),
+        { attempt: 2, outcome: 'failed', error: 'fetch failed (ECONNREFUSED)' },
+        { attempt: 3, outcome: 'timeout', timeoutMs: 20 },
+        expect.objectContaining({
+          attempt: 4,
+          outcome: 'answered',
+          status: 200,
+          acknowledged: false,
+        }),
+      ]);
+      const copies = sentCopies();
+      expect(copies).toHaveLength(1 + WECHAT_PUSH_RETRIES);
+      expect(new Set(copies.map((copy) => JSON.stringify(copy))).size).toBe(1);
+    });
+
+    it('stops at the first acknowledgement and honours a smaller retry budget', async () => {
+      fetchMock
+        .mockResolvedValueOnce(new Response('nope', { status: 500 }))
+        .mockResolvedValueOnce(new Response(''))
+        .mockResolvedValue(new Response('success'));
+      expect((await sendPushLikeWechat(target, inner)).attempts).toHaveLength(2);
+      fetchMock.mockReset().mockResolvedValue(new Response('nope', { status: 500 }));
+      expect((await sendPushLikeWechat(target, inner, { retries: 0 })).attempts).toHaveLength(1);
+      await expect(sendPushLikeWechat(target, inner, { retries: -1 })).rejects.toThrow('retries');
+    });
+  });
+
+  it.each([
+    [200, 'success', true],
+    [200, '', true],
+    [200, '<xml><Encrypt><![CDATA[x]]></Encrypt></xml>', true],
+    [204, '', true],
+    [200, 'success\n', false],
+    [200, '"success"', false],
+    [200, '{"status":"success"}', false],
+    [500, 'success', false],
+    [301, '', false],
+  ])(`${isWechatAcknowledgement.name}(%i, %j) is %s`, (status, body, expected) => {
+    expect(isWechatAcknowledgement({ status, body })).toBe(expected);
   });
 });

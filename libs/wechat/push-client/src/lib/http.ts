@@ -42,11 +42,98 @@ export async function sendPush(
   opts: SendPushOptions = {},
 ): Promise<PushResult> {
   const push = buildPush(target, innerXml, opts);
-  return request(
-    push.url,
-    { method: 'POST', headers: { 'Content-Type': 'text/xml' }, body: push.body },
-    opts.timeoutMs,
+  return request(push.url, postXml(push.body), opts.timeoutMs);
+}
+
+/** WeChat sends an unacknowledged push again, "at most three retries" (protocol.md §4). */
+export const WECHAT_PUSH_RETRIES = 3;
+
+export interface SendPushLikeWechatOptions extends SendPushOptions {
+  /** Copies sent after the first one; defaults to WeChat's 3. */
+  retries?: number;
+}
+
+/** What became of one delivery of a push. */
+export type PushAttempt =
+  | ({ attempt: number; outcome: 'answered'; acknowledged: boolean } & PushResult)
+  | { attempt: number; outcome: 'timeout'; timeoutMs: number }
+  | { attempt: number; outcome: 'failed'; error: string };
+
+export interface WechatDelivery {
+  /** The receiver acknowledged one of the attempts (the last one). */
+  acknowledged: boolean;
+  attempts: PushAttempt[];
+}
+
+/**
+ * What stops WeChat's retries: a 2xx whose body is `success`, empty, or a passive reply (`<xml>`).
+ * Anything else (other statuses, JSON, stray whitespace) counts as no answer.
+ */
+export function isWechatAcknowledgement(result: Pick<PushResult, 'status' | 'body'>): boolean {
+  if (result.status < 200 || result.status > 299) {
+    return false;
+  }
+  return (
+    result.body === 'success' || result.body === '' || /^<xml>[\s\S]*<\/xml>$/.test(result.body)
   );
+}
+
+/**
+ * Delivers a push the way WeChat does: when an attempt is not acknowledged within the deadline,
+ * the very same request (query and body byte for byte: one signature, one timestamp, one nonce)
+ * is sent again, up to `retries` more times. Reports every attempt.
+ */
+export async function sendPushLikeWechat(
+  target: PushTarget,
+  innerXml: string,
+  opts: SendPushLikeWechatOptions = {},
+): Promise<WechatDelivery> {
+  const retries = opts.retries ?? WECHAT_PUSH_RETRIES;
+  if (!Number.isInteger(retries) || retries < 0) {
+    throw new Error(`retries must be a whole number, got ${retries}`);
+  }
+  const push = buildPush(target, innerXml, opts);
+  const attempts: PushAttempt[] = [];
+  for (let attempt = 1; attempt <= retries + 1; attempt++) {
+    const outcome = await attemptPush(push.url, push.body, attempt, opts.timeoutMs);
+    attempts.push(outcome);
+    if (outcome.outcome === 'answered' && outcome.acknowledged) {
+      return { acknowledged: true, attempts };
+    }
+  }
+  return { acknowledged: false, attempts };
+}
+
+async function attemptPush(
+  url: string,
+  body: string,
+  attempt: number,
+  timeoutMs: number | undefined,
+): Promise<PushAttempt> {
+  try {
+    const result = await request(url, postXml(body), timeoutMs);
+    return {
+      attempt,
+      outcome: 'answered',
+      acknowledged: isWechatAcknowledgement(result),
+      ...result,
+    };
+  } catch (error: unknown) {
+    if (error instanceof PushTimeoutError) {
+      return { attempt, outcome: 'timeout', timeoutMs: error.timeoutMs };
+    }
+    const cause =
+      error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
+    return {
+      attempt,
+      outcome: 'failed',
+      error: `${error instanceof Error ? error.message : String(error)}${cause}`,
+    };
+  }
+}
+
+function postXml(body: string): RequestInit {
+  return { method: 'POST', headers: { 'Content-Type': 'text/xml' }, body };
 }
 
 /** WeChat's echostr is a random decimal integer of up to 19 digits, like a MsgId. */

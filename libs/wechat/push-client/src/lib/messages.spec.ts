@@ -1,14 +1,35 @@
 import { parseWechatXml } from '@wechat-desk/wechat/crypto';
 
 import {
+  clickEvent,
   imageMessage,
+  kfCloseSessionEvent,
+  kfCreateSessionEvent,
+  kfSwitchSessionEvent,
   linkMessage,
+  locationEvent,
   locationMessage,
+  locationSelectEvent,
+  massSendJobFinishEvent,
+  picPhotoOrAlbumEvent,
+  picSysphotoEvent,
+  picWeixinEvent,
   randomMsgId,
+  scancodePushEvent,
+  scancodeWaitmsgEvent,
+  scanEvent,
+  shortVideoMessage,
   subscribeEvent,
+  templateSendJobFinishEvent,
   textMessage,
+  unknownEvent,
+  unknownMessage,
   unsubscribeEvent,
+  videoMessage,
+  viewEvent,
+  voiceMessage,
 } from './messages';
+import { bare } from './xml';
 
 const header = { toUserName: 'gh_97417a04a28d', fromUserName: 'o9AgO5Kd5ggOC-bXrbNODIiE3bGY' };
 
@@ -130,6 +151,210 @@ describe('push message builders', () => {
       ...expectedHeader('event'),
       Event: 'unsubscribe',
       EventKey: '',
+    });
+  });
+
+  it('writes the article and menu fields of a text message after MsgId', () => {
+    const xml = textMessage({
+      ...header,
+      content: '满意',
+      msgId: '42',
+      createTime: 1700000000,
+      msgDataId: '2247483652',
+      idx: 1,
+      bizMsgMenuId: '101',
+    });
+    expect(xml).toContain(
+      '<MsgId>42</MsgId>\n<MsgDataId>2247483652</MsgDataId>\n<Idx>1</Idx>\n<bizmsgmenuid>101</bizmsgmenuid>\n</xml>',
+    );
+    expect(textMessage({ ...header, content: 'x', msgId: '1', bizMsgMenuId: 'yes' })).toContain(
+      '<bizmsgmenuid><![CDATA[yes]]></bizmsgmenuid>',
+    );
+  });
+
+  it('builds voice, video and short video messages', () => {
+    const common = { ...header, msgId: '42', createTime: 1700000000 };
+    expect(voiceMessage({ ...common, mediaId: 'm1', format: 'amr' })).toBe(
+      '<xml><ToUserName><![CDATA[gh_97417a04a28d]]></ToUserName>\n' +
+        '<FromUserName><![CDATA[o9AgO5Kd5ggOC-bXrbNODIiE3bGY]]></FromUserName>\n' +
+        '<CreateTime>1700000000</CreateTime>\n' +
+        '<MsgType><![CDATA[voice]]></MsgType>\n' +
+        '<MediaId><![CDATA[m1]]></MediaId>\n' +
+        '<Format><![CDATA[amr]]></Format>\n' +
+        '<MsgId>42</MsgId>\n' +
+        '</xml>',
+    );
+    expect(
+      parseWechatXml(
+        voiceMessage({
+          ...common,
+          mediaId: 'm1',
+          format: 'speex',
+          mediaId16K: 'm16',
+          recognition: '',
+        }),
+      ),
+    ).toEqual({
+      ...expectedHeader('voice'),
+      MediaId: 'm1',
+      Format: 'speex',
+      Recognition: '',
+      MsgId: '42',
+      MediaId16K: 'm16',
+    });
+    for (const [build, msgType] of [
+      [videoMessage, 'video'],
+      [shortVideoMessage, 'shortvideo'],
+    ] as const) {
+      expect(parseWechatXml(build({ ...common, mediaId: 'm1', thumbMediaId: 't1' }))).toEqual({
+        ...expectedHeader(msgType),
+        MediaId: 'm1',
+        ThumbMediaId: 't1',
+        MsgId: '42',
+      });
+    }
+  });
+
+  it('builds SCAN, LOCATION, CLICK and VIEW events', () => {
+    const common = { ...header, createTime: 1700000000 };
+    expect(scanEvent({ ...common, eventKey: '123', ticket: 'TICKET' })).toContain(
+      '<Event><![CDATA[SCAN]]></Event>\n<EventKey><![CDATA[123]]></EventKey>\n<Ticket><![CDATA[TICKET]]></Ticket>\n</xml>',
+    );
+    expect(
+      locationEvent({
+        ...common,
+        latitude: 23.137466,
+        longitude: 113.352425,
+        precision: 119.38504,
+      }),
+    ).toContain(
+      '<Event><![CDATA[LOCATION]]></Event>\n<Latitude>23.137466</Latitude>\n<Longitude>113.352425</Longitude>\n<Precision>119.38504</Precision>\n',
+    );
+    expect(parseWechatXml(clickEvent({ ...common, eventKey: 'HELP' }))).toEqual({
+      ...expectedHeader('event'),
+      Event: 'CLICK',
+      EventKey: 'HELP',
+    });
+    expect(viewEvent({ ...common, url: 'http://www.qq.com', menuId: '208379533' })).toContain(
+      '<EventKey><![CDATA[http://www.qq.com]]></EventKey>\n<MenuId>208379533</MenuId>\n',
+    );
+  });
+
+  it('nests ScanCodeInfo, SendPicsInfo and SendLocationInfo like WeChat', () => {
+    const common = { ...header, createTime: 1700000000, eventKey: '6' };
+    expect(scancodePushEvent({ ...common, scanType: 'qrcode', scanResult: '1' })).toContain(
+      '<EventKey><![CDATA[6]]></EventKey>\n<ScanCodeInfo><ScanType><![CDATA[qrcode]]></ScanType><ScanResult><![CDATA[1]]></ScanResult></ScanCodeInfo>\n',
+    );
+    expect(
+      parseWechatXml(
+        scancodeWaitmsgEvent({ ...common, scanType: 'barcode', scanResult: 'EAN_13,1' }),
+      ),
+    ).toMatchObject({ Event: 'scancode_waitmsg', ScanCodeInfo: { ScanType: 'barcode' } });
+    expect(
+      picSysphotoEvent({ ...common, picMd5Sums: ['1b5f7c23b5bf75682a53e7b6d163e185'] }),
+    ).toContain(
+      '<SendPicsInfo><Count>1</Count><PicList><item><PicMd5Sum><![CDATA[1b5f7c23b5bf75682a53e7b6d163e185]]></PicMd5Sum></item></PicList></SendPicsInfo>',
+    );
+    expect(
+      parseWechatXml(picPhotoOrAlbumEvent({ ...common, picMd5Sums: ['a', 'b'] })),
+    ).toMatchObject({
+      Event: 'pic_photo_or_album',
+      SendPicsInfo: { Count: '2', PicList: { item: [{ PicMd5Sum: 'a' }, { PicMd5Sum: 'b' }] } },
+    });
+    expect(parseWechatXml(picWeixinEvent({ ...common, picMd5Sums: [] }))).toMatchObject({
+      Event: 'pic_weixin',
+      SendPicsInfo: { Count: '0', PicList: '' },
+    });
+    expect(
+      locationSelectEvent({
+        ...common,
+        latitude: 23,
+        longitude: 113,
+        scale: 15,
+        label: '广州',
+        poiName: '',
+      }),
+    ).toContain(
+      '<SendLocationInfo><Location_X><![CDATA[23]]></Location_X><Location_Y><![CDATA[113]]></Location_Y><Scale><![CDATA[15]]></Scale><Label><![CDATA[广州]]></Label><Poiname><![CDATA[]]></Poiname></SendLocationInfo>',
+    );
+  });
+
+  it('builds the customer-service session events', () => {
+    const common = { ...header, createTime: 1700000000 };
+    expect(parseWechatXml(kfCreateSessionEvent({ ...common, kfAccount: 'test1@test' }))).toEqual({
+      ...expectedHeader('event'),
+      Event: 'kf_create_session',
+      KfAccount: 'test1@test',
+    });
+    expect(
+      parseWechatXml(kfCloseSessionEvent({ ...common, kfAccount: 'test1@test' })),
+    ).toMatchObject({
+      Event: 'kf_close_session',
+    });
+    expect(
+      parseWechatXml(
+        kfSwitchSessionEvent({ ...common, fromKfAccount: 'test1@test', toKfAccount: 'test2@test' }),
+      ),
+    ).toMatchObject({ FromKfAccount: 'test1@test', ToKfAccount: 'test2@test' });
+  });
+
+  it('builds the send-job events with a bare MsgID', () => {
+    const common = { ...header, createTime: 1700000000 };
+    expect(
+      templateSendJobFinishEvent({ ...common, msgId: '200163836', status: 'failed:user block' }),
+    ).toContain(
+      '<Event><![CDATA[TEMPLATESENDJOBFINISH]]></Event>\n<MsgID>200163836</MsgID>\n<Status><![CDATA[failed:user block]]></Status>\n',
+    );
+    expect(
+      parseWechatXml(
+        massSendJobFinishEvent({
+          ...common,
+          msgId: '1000001625',
+          status: 'err(30003)',
+          totalCount: 10,
+          filterCount: 9,
+          sentCount: 8,
+          errorCount: 1,
+        }),
+      ),
+    ).toEqual({
+      ...expectedHeader('event'),
+      Event: 'MASSSENDJOBFINISH',
+      MsgID: '1000001625',
+      Status: 'err(30003)',
+      TotalCount: '10',
+      FilterCount: '9',
+      SentCount: '8',
+      ErrorCount: '1',
+    });
+    expect(() => templateSendJobFinishEvent({ ...common, msgId: 'x', status: 's' })).toThrow(
+      'msgId',
+    );
+  });
+
+  it('builds unknown messages and events with any elements', () => {
+    const common = { ...header, createTime: 1700000000 };
+    expect(
+      parseWechatXml(
+        unknownMessage({ ...common, msgId: '7', msgType: 'file', elements: [['Title', 'a.pdf']] }),
+      ),
+    ).toEqual({ ...expectedHeader('file'), Title: 'a.pdf', MsgId: '7' });
+    expect(
+      parseWechatXml(
+        unknownEvent({
+          ...common,
+          event: 'view_miniprogram',
+          elements: [
+            ['EventKey', 'pages/index/index'],
+            ['MenuId', bare(3)],
+          ],
+        }),
+      ),
+    ).toEqual({
+      ...expectedHeader('event'),
+      Event: 'view_miniprogram',
+      EventKey: 'pages/index/index',
+      MenuId: '3',
     });
   });
 
