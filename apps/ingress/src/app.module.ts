@@ -5,6 +5,7 @@ import { ConfigModule } from '@wechat-desk/shared/config';
 import { MessagingModule } from '@wechat-desk/shared/messaging';
 import { ObservabilityModule } from '@wechat-desk/shared/observability';
 import { PersistenceModule } from '@wechat-desk/shared/persistence';
+import { RedisModule } from '@wechat-desk/shared/redis';
 
 @Module({
   imports: [
@@ -16,7 +17,9 @@ import { PersistenceModule } from '@wechat-desk/shared/persistence';
       migrations: ingressMigrations,
       applicationName: 'ingress',
     }),
-    MessagingModule.forService({ service: 'ingress', outbox: false }),
+    // The ingress outbox is its fallback spool: relayed strictly in order of arrival.
+    MessagingModule.forService({ service: 'ingress', outbox: { inOrder: true } }),
+    RedisModule,
     IngressFeatureModule,
   ],
 })

@@ -56,7 +56,16 @@ export class SystemUnderTest {
   };
   databaseUrl = '';
 
-  async start(label: string): Promise<void> {
+  /**
+   * `envFor` changes one service's environment only, e.g. the ingress reaching RabbitMQ through
+   * a fault proxy the test controls; it gets the environment every service shares.
+   */
+  async start(
+    label: string,
+    envFor: Partial<
+      Record<ServiceSpec['app'], (shared: NodeJS.ProcessEnv) => NodeJS.ProcessEnv>
+    > = {},
+  ): Promise<void> {
     const database = await createTestDatabase(label);
     this.cleanups.push(() => database.drop());
     this.databaseUrl = database.url;
@@ -98,7 +107,9 @@ export class SystemUnderTest {
 
     const logDirectory = join(REPOSITORY_ROOT, '.run', 'e2e', `${label}-${Date.now()}`);
     for (const [app, port] of Object.entries(ports) as Array<[ServiceSpec['app'], number]>) {
-      this.services.push(startServiceProcess({ app, port, env }, logDirectory));
+      this.services.push(
+        startServiceProcess({ app, port, env: { ...env, ...envFor[app]?.(env) } }, logDirectory),
+      );
       this.urls[app] = `http://127.0.0.1:${port}`;
     }
     await Promise.all(

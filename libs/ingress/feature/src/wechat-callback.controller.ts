@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 
-import type { PushQuery } from './receive-push/push-verification';
+import { singleStrings } from './query-params';
 import { ReceivePush } from './receive-push/receive-push';
 import { VerifyCallbackUrl } from './verify-callback-url/verify-callback-url';
 
@@ -16,23 +16,33 @@ export class WechatCallbackController {
   @Get(':channelId')
   verify(
     @Param('channelId') channelId: string,
-    @Query() query: Record<string, string | undefined>,
+    @Query() query: Record<string, unknown>,
     @Res() reply: FastifyReply,
   ): void {
-    const outcome = this.verifyCallbackUrl.execute(channelId, query);
+    const outcome = this.verifyCallbackUrl.execute(
+      channelId,
+      singleStrings(query, ['signature', 'timestamp', 'nonce', 'echostr']),
+    );
     void reply.status(outcome.status).type('text/plain').send(outcome.body);
   }
 
   @Post(':channelId')
   async receive(
     @Param('channelId') channelId: string,
-    @Query() query: PushQuery,
+    @Query() query: Record<string, unknown>,
     @Body() body: unknown,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const outcome = await this.receivePush.execute(
       channelId,
-      query,
+      singleStrings(query, [
+        'signature',
+        'timestamp',
+        'nonce',
+        'openid',
+        'encrypt_type',
+        'msg_signature',
+      ]),
       typeof body === 'string' ? body : '',
     );
     await reply.status(outcome.status).type('text/plain').send(outcome.body);

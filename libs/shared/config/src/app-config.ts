@@ -126,6 +126,23 @@ export class AppConfig {
   @Max(86_400)
   INGRESS_MAX_CLOCK_SKEW_S = 300;
 
+  /**
+   * How long the ingress waits for RabbitMQ's confirm before it spools the push instead. WeChat
+   * gives up after 5 s, so this plus the spool write must stay well under that.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(3_000)
+  INGRESS_PUBLISH_TIMEOUT_MS = 1_000;
+
+  /** How long the ingress waits for the spool (PostgreSQL) before answering 503. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(3_000)
+  INGRESS_SPOOL_TIMEOUT_MS = 2_000;
+
   /** Our public egress addresses, shown to admins when WeChat refuses our IP (40164). */
   @Transform(toStringList)
   @IsString({ each: true })

@@ -25,8 +25,8 @@ import { topologyNames, type ServiceName } from './topology';
 
 export interface MessagingModuleOptions {
   service: ServiceName;
-  /** Relay this service's outbox table (needs PersistenceModule). */
-  outbox: boolean;
+  /** Relay this service's outbox table (needs PersistenceModule), optionally strictly in order. */
+  outbox: boolean | { inOrder: boolean };
 }
 
 @Injectable()
@@ -107,7 +107,7 @@ export class MessagingModule {
               retryDelaysMs: config.RABBITMQ_RETRY_DELAYS_MS,
             }),
         },
-        ...(options.outbox
+        ...(options.outbox !== false
           ? [
               {
                 provide: OutboxRelay,
@@ -117,13 +117,21 @@ export class MessagingModule {
                   publisher: ConfirmPublisher,
                   schema: string,
                   config: AppConfig,
-                ) => new OutboxRelay(dataSource, publisher, schema, config.DATABASE_URL),
+                ) =>
+                  new OutboxRelay(dataSource, publisher, schema, config.DATABASE_URL, {
+                    inOrder: typeof options.outbox === 'object' && options.outbox.inOrder,
+                  }),
               },
             ]
           : []),
         MessagingLifecycle,
       ],
-      exports: [AmqpConnection, ConfirmPublisher, AmqpTransport],
+      exports: [
+        AmqpConnection,
+        ConfirmPublisher,
+        AmqpTransport,
+        ...(options.outbox !== false ? [OutboxRelay] : []),
+      ],
     };
   }
 }

@@ -13,9 +13,25 @@ interface OutboxRow {
   envelope: EventEnvelope;
 }
 
+export interface OutboxRelayOptions {
+  batchSize: number;
+  pollIntervalMs: number;
+  /**
+   * One relay at a time across replicas (an advisory lock), so rows leave in the order they were
+   * written; otherwise replicas share the rows with SKIP LOCKED.
+   */
+  inOrder: boolean;
+}
+
+const DEFAULT_OPTIONS: OutboxRelayOptions = {
+  batchSize: 200,
+  pollIntervalMs: 1_000,
+  inOrder: false,
+};
+
 /**
  * Publishes committed outbox rows with confirms and deletes them once confirmed. Woken by the
- * NOTIFY of each commit, polling as a fallback; rows locked with SKIP LOCKED so replicas share.
+ * NOTIFY of each commit, polling as a fallback.
  */
 export class OutboxRelay {
   private readonly logger = new Logger(OutboxRelay.name);
@@ -24,17 +40,17 @@ export class OutboxRelay {
   private wake: (() => void) | null = null;
   private pendingWake = false;
   private readonly listener: PgNotificationListener;
+  private readonly options: OutboxRelayOptions;
+  private readonly backlogListeners: Array<(hasBacklog: boolean) => void> = [];
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly publisher: ConfirmPublisher,
     private readonly schema: string,
     databaseUrl: string,
-    private readonly options: { batchSize: number; pollIntervalMs: number } = {
-      batchSize: 200,
-      pollIntervalMs: 1_000,
-    },
+    options: Partial<OutboxRelayOptions> = {},
   ) {
+    this.options = { ...DEFAULT_OPTIONS, ...options };
     this.listener = new PgNotificationListener({
       databaseUrl,
       channel: outboxNotifyChannel(schema),
@@ -59,6 +75,11 @@ export class OutboxRelay {
     this.kick();
     await this.loop;
     await this.listener.stop();
+  }
+
+  /** Told whether rows were waiting each time the relay looked. */
+  onBacklog(listener: (hasBacklog: boolean) => void): void {
+    this.backlogListeners.push(listener);
   }
 
   kick(): void {
@@ -101,10 +122,26 @@ export class OutboxRelay {
   /** Returns how many rows were published. */
   private async relayBatch(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
+      const table = `"${this.schema}".outbox`;
+      if (this.options.inOrder) {
+        const [lock] = await manager.query<Array<{ locked: boolean }>>(
+          'SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked',
+          [`${this.schema}.outbox-relay`],
+        );
+        if (lock?.locked !== true) {
+          // Another replica relays; only learn whether rows are waiting.
+          const [row] = await manager.query<Array<{ waiting: boolean }>>(
+            `SELECT EXISTS (SELECT 1 FROM ${table}) AS waiting`,
+          );
+          this.reportBacklog(row?.waiting === true);
+          return 0;
+        }
+      }
       const rows: OutboxRow[] = await manager.query(
-        `SELECT position, envelope FROM "${this.schema}".outbox ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        `SELECT position, envelope FROM ${table} ORDER BY position LIMIT $1 FOR UPDATE${this.options.inOrder ? '' : ' SKIP LOCKED'}`,
         [this.options.batchSize],
       );
+      this.reportBacklog(rows.length > 0);
       if (rows.length === 0) {
         return 0;
       }
@@ -121,12 +158,15 @@ export class OutboxRelay {
         );
       }
       if (confirmed.length > 0) {
-        await manager.query(
-          `DELETE FROM "${this.schema}".outbox WHERE position = ANY($1::bigint[])`,
-          [confirmed],
-        );
+        await manager.query(`DELETE FROM ${table} WHERE position = ANY($1::bigint[])`, [confirmed]);
       }
       return failure === undefined ? confirmed.length : 0;
     });
+  }
+
+  private reportBacklog(hasBacklog: boolean): void {
+    for (const listener of this.backlogListeners) {
+      listener(hasBacklog);
+    }
   }
 }

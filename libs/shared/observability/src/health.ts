@@ -1,14 +1,25 @@
 import { Controller, Get, HttpCode, HttpException, HttpStatus, Injectable } from '@nestjs/common';
 
+import { withTimeout } from '@wechat-desk/shared/util';
+
 export type ReadinessCheck = () => Promise<boolean> | boolean;
 
 /** Modules register what the process needs to do its work; readiness reports each by name. */
 @Injectable()
 export class HealthRegistry {
   private readonly checks = new Map<string, ReadinessCheck>();
+  private readonly informational = new Set<string>();
 
   register(name: string, check: ReadinessCheck): void {
     this.checks.set(name, check);
+  }
+
+  /**
+   * The named check is still reported but no longer decides readiness: for a process that keeps
+   * working without that dependency (the ingress spools while RabbitMQ is down).
+   */
+  reportOnly(name: string): void {
+    this.informational.add(name);
   }
 
   async evaluate(): Promise<{ ready: boolean; checks: Record<string, 'up' | 'down'> }> {
@@ -25,24 +36,9 @@ export class HealthRegistry {
       }),
     );
     const checks = Object.fromEntries(entries);
-    return { ready: entries.every(([, state]) => state === 'up'), checks };
+    const ready = entries.every(([name, state]) => state === 'up' || this.informational.has(name));
+    return { ready, checks };
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('timeout')), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }
 
 @Controller('health')

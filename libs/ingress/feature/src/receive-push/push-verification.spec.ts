@@ -70,6 +70,9 @@ describe(verifyPush.name, () => {
       expect(result).toEqual({
         ok: true,
         fields: expect.objectContaining({ MsgId: '7250021412600020992', Content: '你好 👋' }),
+        message: inner,
+        timestamp: String(NOW),
+        nonce: query.nonce,
       });
     },
   );

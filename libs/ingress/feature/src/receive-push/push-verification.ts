@@ -28,8 +28,17 @@ export type PushRejection =
         'MALFORMED_XML' | 'FORBIDDEN_DTD' | 'BAD_CIPHERTEXT' | 'APPID_MISMATCH' | 'WRONG_MODE';
     };
 
-export type VerifiedPush =
-  { ok: true; fields: WechatXmlObject } | { ok: false; rejection: PushRejection };
+/** A push that WeChat signed: its fields, the (decrypted) message they came from, and its nonce. */
+export interface AuthenticPush {
+  ok: true;
+  fields: WechatXmlObject;
+  /** The inner XML: the body in plaintext mode, the decrypted text otherwise. */
+  message: string;
+  timestamp: string;
+  nonce: string;
+}
+
+export type VerifiedPush = AuthenticPush | { ok: false; rejection: PushRejection };
 
 const reject = (rejection: PushRejection): VerifiedPush => ({ ok: false, rejection });
 
@@ -72,7 +81,7 @@ export function verifyPush(
     return xmlRejection(error);
   }
   if (!encrypted) {
-    return { ok: true, fields: outer };
+    return { ok: true, fields: outer, message: body, timestamp, nonce };
   }
   const encrypt = typeof outer['Encrypt'] === 'string' ? outer['Encrypt'].trim() : undefined;
   if (encrypt === undefined || query.msg_signature === undefined) {
@@ -91,7 +100,13 @@ export function verifyPush(
   );
   try {
     const decrypted = decryptForApp(keys, encrypt, channel.appId);
-    return { ok: true, fields: parseWechatXml(decrypted.message) };
+    return {
+      ok: true,
+      fields: parseWechatXml(decrypted.message),
+      message: decrypted.message,
+      timestamp,
+      nonce,
+    };
   } catch (error) {
     if (error instanceof WechatCryptoError) {
       return reject({

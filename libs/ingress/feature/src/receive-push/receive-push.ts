@@ -1,25 +1,37 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
-import { AppConfig } from '@wechat-desk/shared/config';
+import type { EventEnvelope } from '@wechat-desk/contracts';
 import { CachedChannelDirectory } from '@wechat-desk/shared/channel-directory';
-import { ConfirmPublisher, describeError } from '@wechat-desk/shared/messaging';
+import { AppConfig } from '@wechat-desk/shared/config';
 
-import { IngressMetrics } from '../ingress-metrics';
+import { DurableAcceptance, NotDurableError } from '../durable-acceptance/durable-acceptance';
+import { IngressMetrics, type PushOutcomeLabel } from '../ingress-metrics';
+import { messageDigest } from '../replay-guard/nonce-check';
+import { ReplayGuard } from '../replay-guard/replay-guard';
 import { InvalidPushError, pushToEvent } from './push-to-event';
 import { verifyPush, type PushQuery } from './push-verification';
 
 export type PushOutcome =
-  | { status: 200; body: 'success'; outcome: 'accepted' | 'disabled' }
-  | { status: 400 | 401 | 404 | 503; body: string; outcome: string };
+  | { status: 200; body: 'success'; outcome: 'published' | 'spooled' | 'disabled' }
+  | { status: 400 | 401 | 404 | 503; body: string; outcome: PushOutcomeLabel };
 
-/** One WeChat push: verify, decrypt, parse, publish with a confirm; `success` only once durable. */
+/** `wechat.message.text.v1` → `message.text`: a bounded label for metrics. */
+function typeLabel(envelope: EventEnvelope): string {
+  return envelope.type.replace(/^wechat\./, '').replace(/\.v\d+$/, '');
+}
+
+/**
+ * One WeChat push: verify, decrypt, parse, validate, refuse a replayed nonce, then make it durable
+ * (confirmed publish, or the spool); `success` only once it is.
+ */
 @Injectable()
 export class ReceivePush {
   private readonly logger = new Logger(ReceivePush.name);
 
   constructor(
     @Inject(CachedChannelDirectory) private readonly channels: CachedChannelDirectory,
-    @Inject(ConfirmPublisher) private readonly publisher: ConfirmPublisher,
+    @Inject(DurableAcceptance) private readonly acceptance: DurableAcceptance,
+    @Inject(ReplayGuard) private readonly replayGuard: ReplayGuard,
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(IngressMetrics) private readonly metrics: IngressMetrics,
   ) {}
@@ -27,7 +39,8 @@ export class ReceivePush {
   async execute(channelId: string, query: PushQuery, body: string): Promise<PushOutcome> {
     const channel = this.channels.get(channelId);
     if (channel === undefined) {
-      return this.done(channelId, {
+      // The id comes from the URL: not a label value, or anyone could grow the metrics at will.
+      return this.done('unknown', 'unparsed', {
         status: 404,
         body: 'unknown channel',
         outcome: 'unknown_channel',
@@ -41,41 +54,58 @@ export class ReceivePush {
       this.config.INGRESS_MAX_CLOCK_SKEW_S,
     );
     if (!verified.ok) {
-      this.metrics.verificationFailures.inc({ reason: verified.rejection.reason });
-      return this.done(channelId, {
-        status: verified.rejection.status,
-        body: verified.rejection.reason.toLowerCase(),
-        outcome: 'rejected',
-      });
+      return this.refused(channelId, 'unparsed', verified.rejection);
     }
-    if (!channel.enabled) {
-      return this.done(channelId, { status: 200, body: 'success', outcome: 'disabled' });
-    }
-    let envelope;
+    let envelope: EventEnvelope;
     try {
       envelope = pushToEvent(channel.channelId, verified.fields);
     } catch (error) {
       if (error instanceof InvalidPushError) {
-        this.metrics.verificationFailures.inc({ reason: 'INVALID_FIELDS' });
-        return this.done(channelId, { status: 400, body: 'invalid push', outcome: 'rejected' });
+        this.logger.debug(`Invalid push for channel ${channelId}: ${error.message}`);
+        return this.refused(channelId, 'unparsed', { status: 400, reason: 'INVALID_FIELDS' });
       }
       throw error;
     }
-    const stopTimer = this.metrics.publishSeconds.startTimer();
-    try {
-      await this.publisher.publish(envelope);
-    } catch (error) {
-      // Not durable: a non-2xx makes WeChat send the push again.
-      this.logger.warn(`Push for channel ${channelId} not accepted: ${describeError(error)}`);
-      return this.done(channelId, { status: 503, body: 'try again', outcome: 'unavailable' });
-    } finally {
-      stopTimer();
+    const type = typeLabel(envelope);
+    if (!channel.enabled) {
+      return this.done(channelId, type, { status: 200, body: 'success', outcome: 'disabled' });
     }
-    return this.done(channelId, { status: 200, body: 'success', outcome: 'accepted' });
+    const seen = await this.replayGuard.check(
+      channel.channelId,
+      verified.timestamp,
+      verified.nonce,
+      messageDigest(verified.message),
+    );
+    if (seen === 'replay') {
+      return this.refused(channelId, type, { status: 401, reason: 'REPLAYED_NONCE' });
+    }
+    try {
+      const acceptance = await this.acceptance.accept(envelope);
+      return this.done(channelId, type, { status: 200, body: 'success', outcome: acceptance });
+    } catch (error) {
+      if (!(error instanceof NotDurableError)) {
+        throw error;
+      }
+      this.logger.warn(`Push for channel ${channelId} answered 503: ${error.message}`);
+      return this.done(channelId, type, { status: 503, body: 'try again', outcome: 'unavailable' });
+    }
   }
 
-  private done(channelId: string, outcome: PushOutcome): PushOutcome {
-    this.metrics.pushes.inc({ channel: channelId, outcome: outcome.outcome });
+  private refused(
+    channelId: string,
+    type: string,
+    rejection: { status: 400 | 401; reason: string },
+  ): PushOutcome {
+    this.metrics.verificationFailures.inc({ reason: rejection.reason });
+    return this.done(channelId, type, {
+      status: rejection.status,
+      body: rejection.reason.toLowerCase(),
+      outcome: rejection.reason === 'REPLAYED_NONCE' ? 'replay' : 'rejected',
+    });
+  }
+
+  private done(channelId: string, type: string, outcome: PushOutcome): PushOutcome {
+    this.metrics.pushes.inc({ channel: channelId, type, outcome: outcome.outcome });
     return outcome;
   }
 }
