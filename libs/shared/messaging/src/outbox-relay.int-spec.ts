@@ -14,7 +14,7 @@ import {
   type TestDatabase,
 } from '@wechat-desk/shared/testing';
 
-import type { ConfirmPublisher } from './confirm-publisher';
+import { ConfirmPublisher } from './confirm-publisher';
 import { OutboxRelay } from './outbox-relay';
 import {
   CreateConversationOutbox1714112445000,
@@ -204,6 +204,42 @@ it('resumes after the broker connection drops, publishing what was committed mea
 it('published each event once: no duplicate when no publish was in flight during a fault', () => {
   const ids = receivedIds();
   expect(new Set(ids).size).toBe(ids.length);
+});
+
+describe('in order (the ingress spool)', () => {
+  it('two replicas relay one at a time: events leave in the order they were written, and each reports its backlog', async () => {
+    const serviceRelay = service.app.get(OutboxRelay);
+    await serviceRelay.stop();
+    const publisher = service.app.get(ConfirmPublisher);
+    const replicas = [1, 2].map(
+      () =>
+        new OutboxRelay(dataSource, publisher, SCHEMA, database.url, {
+          inOrder: true,
+          batchSize: 3,
+        }),
+    );
+    const backlogReports: boolean[][] = [[], []];
+    replicas.forEach((relay, i) => relay.onBacklog((waiting) => backlogReports[i]?.push(waiting)));
+    try {
+      const envelopes = Array.from({ length: 30 }, () => messageEnvelope());
+      for (let i = 0; i < envelopes.length; i += 5) {
+        await commit(envelopes.slice(i, i + 5));
+      }
+      replicas.forEach((relay) => relay.start());
+      await waitFor(() => envelopes.every((envelope) => receivedIds().includes(envelope.id)), {
+        description: 'all 30 events relayed',
+      });
+      const ids = new Set(envelopes.map((envelope) => envelope.id));
+      expect(receivedIds().filter((id) => ids.has(id))).toEqual(envelopes.map((e) => e.id));
+      await waitFor(() => backlogReports.every((reports) => reports.at(-1) === false), {
+        description: 'both replicas to see the outbox empty',
+      });
+      expect(backlogReports.some((reports) => reports.includes(true))).toBe(true);
+    } finally {
+      await Promise.all(replicas.map((relay) => relay.stop()));
+      serviceRelay.start();
+    }
+  });
 });
 
 describe('stopping', () => {
