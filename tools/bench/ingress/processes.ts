@@ -1,0 +1,204 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+/** A target server running as its own Node process, its output in a log file. */
+export interface BenchProcess {
+  name: string;
+  url: string;
+  child: ChildProcess;
+  logFile: string;
+  exited: Promise<number | null>;
+}
+
+export interface StartOptions {
+  name: string;
+  script: string;
+  port: number;
+  env: NodeJS.ProcessEnv;
+  logDirectory: string;
+  /** Node options such as --cpu-prof. */
+  nodeArgs?: string[];
+  cwd: string;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        resolve(typeof address === 'object' && address !== null ? address.port : 0),
+      );
+    });
+  });
+}
+
+export function startNodeProcess(options: StartOptions): BenchProcess {
+  mkdirSync(options.logDirectory, { recursive: true });
+  const logFile = join(options.logDirectory, `${options.name}.log`);
+  const log = createWriteStream(logFile, { flags: 'a' });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.script], {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const exited = new Promise<number | null>((resolveExit) =>
+    child.on('exit', (code) => resolveExit(code)),
+  );
+  return { name: options.name, url: `http://127.0.0.1:${options.port}`, child, logFile, exited };
+}
+
+/**
+ * Polls a route until it answers 200 (and, with `allChecksUp`, lists every dependency as `up`: the
+ * ingress is ready while RabbitMQ is still connecting, spooling pushes meanwhile, which is not the
+ * path to measure). Fails early if the process died.
+ */
+export async function waitUntilReady(
+  target: BenchProcess,
+  route: string,
+  options: { allChecksUp?: boolean; timeoutMs?: number } = {},
+): Promise<void> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const deadline = Date.now() + timeoutMs;
+  let died = false;
+  void target.exited.then(() => {
+    died = true;
+  });
+  while (Date.now() < deadline) {
+    if (died) {
+      throw new Error(`${target.name} exited during start; see ${target.logFile}`);
+    }
+    try {
+      const response = await fetch(`${target.url}${route}`, {
+        signal: AbortSignal.timeout(1_000),
+      });
+      if (response.ok) {
+        if (options.allChecksUp !== true) {
+          return;
+        }
+        const body = (await response.json()) as { checks?: Record<string, string> };
+        if (Object.values(body.checks ?? {}).every((state) => state === 'up')) {
+          return;
+        }
+      }
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolveSleep) => setTimeout(resolveSleep, 200));
+  }
+  throw new Error(
+    `${target.name} was not ready within ${timeoutMs} ms (${route}); see ${target.logFile}`,
+  );
+}
+
+/** SIGTERM (graceful: a --cpu-prof profile is written on exit), then SIGKILL after the grace period. */
+export async function stopProcess(target: BenchProcess, graceMs = 15_000): Promise<void> {
+  if (target.child.exitCode !== null || target.child.signalCode !== null) {
+    return;
+  }
+  target.child.kill('SIGTERM');
+  const timer = setTimeout(() => target.child.kill('SIGKILL'), graceMs);
+  await target.exited;
+  clearTimeout(timer);
+}
+
+/** CPU time (user + system, ms) a process has used so far; null where /proc is not available. */
+export function processCpuMs(pid: number | undefined): number | null {
+  if (pid === undefined) {
+    return null;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    // Linux reports them in USER_HZ, 100 a second.
+    return Number.isFinite(ticks) ? ticks * 10 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The first process whose command name is `name` (e.g. beam.smp, redis-server), via /proc. */
+export function findPidByName(name: string): number | undefined {
+  try {
+    for (const entry of readdirSync('/proc')) {
+      if (/^\d+$/.test(entry)) {
+        try {
+          if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === name) {
+            return Number(entry);
+          }
+        } catch {
+          // Gone meanwhile.
+        }
+      }
+    }
+  } catch {
+    // No /proc.
+  }
+  return undefined;
+}
+
+/** CPU time (ms, all cores) the whole machine has been busy so far; null without /proc/stat. */
+export function machineCpuMs(): number | null {
+  const sample = cpuSample();
+  return sample === null ? null : (sample.total - sample.idle) * 10;
+}
+
+function cpuSample(): { idle: number; total: number } | null {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+    const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal
+    const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+    return { idle, total: ticks.slice(0, 8).reduce((sum, value) => sum + value, 0) };
+  } catch {
+    return null;
+  }
+}
+
+/** Share of the machine's CPU (0..1) busy over `ms`, from /proc/stat; null where it is missing. */
+export async function machineBusy(ms = 1_000): Promise<number | null> {
+  const before = cpuSample();
+  await new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
+  const after = cpuSample();
+  if (before === null || after === null || after.total === before.total) {
+    return null;
+  }
+  return 1 - (after.idle - before.idle) / (after.total - before.total);
+}
+
+/** A Prometheus counter's values summed by one label, from a /metrics text; empty if absent. */
+export async function counterByLabel(
+  url: string,
+  metric: string,
+  label: string,
+): Promise<Record<string, number>> {
+  const totals: Record<string, number> = {};
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+    if (!response.ok) {
+      return totals;
+    }
+    const labelPattern = new RegExp(`[{,]${label}="([^"]*)"`);
+    for (const line of (await response.text()).split('\n')) {
+      if (!line.startsWith(`${metric}{`)) {
+        continue;
+      }
+      const value = labelPattern.exec(line)?.[1];
+      const count = Number(line.slice(line.lastIndexOf(' ') + 1));
+      if (value !== undefined && Number.isFinite(count)) {
+        totals[value] = (totals[value] ?? 0) + count;
+      }
+    }
+  } catch {
+    // No metrics: nothing to add.
+  }
+  return totals;
+}
