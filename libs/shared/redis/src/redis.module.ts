@@ -40,6 +40,8 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
           keyPrefix: config.REDIS_KEY_PREFIX,
           maxRetriesPerRequest: 2,
           enableOfflineQueue: true,
+          // Commands issued in the same tick go out in one write: the ingress checks a nonce per push.
+          enableAutoPipelining: true,
           lazyConnect: false,
         }),
     },
