@@ -1,5 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
+import { registerWechatPushRoute } from './receive-push/wechat-push.route';
+
 /**
  * WeChat's XML must reach the handler as the exact text that was signed, whatever content type a
  * client claims. Bodies over the limit (1 MiB) are refused with 413 by Fastify before they are
@@ -11,4 +13,5 @@ export function configureIngress(app: NestFastifyApplication): void {
   fastify.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) =>
     done(null, body),
   );
+  registerWechatPushRoute(app);
 }

@@ -14,7 +14,9 @@ export interface DecryptedMessage {
 const RANDOM_BYTES = 16;
 const LENGTH_BYTES = 4;
 const HEADER_BYTES = RANDOM_BYTES + LENGTH_BYTES;
-const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+// With the length a multiple of 4, this is strict base64 (padding only at the end) at less than
+// half the cost of the grouped pattern: it runs on every push.
+const BASE64_CHARS = /^[A-Za-z0-9+/]*={0,2}$/;
 // fatal: garbage from a tampered ciphertext is rejected, not turned into U+FFFD; ignoreBOM: keep a leading BOM.
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -46,7 +48,7 @@ export function encryptMessage(
 
 function decodeCiphertext(encrypt: string): Buffer {
   // Buffer.from(…, 'base64') silently skips junk; validate first so garbage is reported as such.
-  if (typeof encrypt !== 'string' || !STRICT_BASE64.test(encrypt)) {
+  if (typeof encrypt !== 'string' || encrypt.length % 4 !== 0 || !BASE64_CHARS.test(encrypt)) {
     throw new WechatCryptoError('BAD_BASE64', 'Encrypt is not well-formed base64');
   }
   const data = Buffer.from(encrypt, 'base64');

@@ -24,10 +24,10 @@ const logged: string[] = [];
 const writes = { stdout: process.stdout.write, stderr: process.stderr.write };
 
 function captureLogs(stream: NodeJS.WriteStream, original: typeof process.stdout.write): void {
-  stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+  stream.write = (chunk: unknown, ...rest: unknown[]) => {
     logged.push(String(chunk));
     return Reflect.apply(original, stream, [chunk, ...rest]) as boolean;
-  });
+  };
 }
 
 beforeAll(async () => {
