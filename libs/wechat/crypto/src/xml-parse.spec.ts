@@ -241,4 +241,112 @@ describe(parseWechatXml.name, () => {
       expect(Object.getPrototypeOf(fields['A'])).toBe(Object.prototype);
     });
   });
+
+  describe('strictness and hostile input', () => {
+    it('accepts nesting up to 64 elements deep and refuses deeper nesting as MALFORMED', () => {
+      const nested = (depth: number): string =>
+        `<xml>${'<a>'.repeat(depth - 1)}1${'</a>'.repeat(depth - 1)}</xml>`;
+      let expected: string | Record<string, unknown> = '1';
+      for (let i = 0; i < 63; i++) {
+        expected = { a: expected };
+      }
+      expect(parseWechatXml(nested(64))).toEqual(expected);
+      expectXmlError(() => parseWechatXml(nested(65)), 'MALFORMED');
+      expectXmlError(
+        () => parseWechatXml(`<xml>${'<a>'.repeat(63)}<b/>${'</a>'.repeat(63)}</xml>`),
+        'MALFORMED',
+      );
+    });
+
+    it.each([
+      ['a bare < in text', '<xml><A>a < b</A></xml>'],
+      ['an end tag with attributes', '<xml><A>1</A b="1"></xml>'],
+      ['an end tag without start tag', '<xml><A>1</A></B></xml>'],
+      ['an invalid element name', '<xml><1A>1</1A></xml>'],
+      ['a space after <', '<xml>< A>1</A></xml>'],
+      ['a slash inside a start tag', '<xml><A/ ></xml>'],
+      ['a boolean attribute', '<xml><A b>1</A></xml>'],
+      ['an unquoted attribute', '<xml><A b=1>1</A></xml>'],
+      ['a repeated attribute', '<xml><A b="1" b="2">1</A></xml>'],
+      ['attributes without a space between them', '<xml><A b="1"c="2">1</A></xml>'],
+      ['an unterminated comment', '<xml><A>1</A><!-- x</xml>'],
+      ['an unterminated processing instruction', '<xml><A>1</A><?pi </xml>'],
+      ['a declaration after the start', '<xml><?xml version="1.0"?><A>1</A></xml>'],
+      ['a declaration after whitespace', ' <?xml version="1.0"?><xml><A>1</A></xml>'],
+      ['text before the root', 'x<xml><A>1</A></xml>'],
+      ['only a comment', '<!-- x -->'],
+      ['a reference to a non-XML character inside dropped text', '<xml><A>&#0;<B>1</B></A></xml>'],
+      ['an astral character in a name', '<xml><A\u{10000}>1</A\u{10000}></xml>'],
+    ])('throws MALFORMED for %s', (_label, xml) => {
+      expectXmlError(() => parseWechatXml(xml), 'MALFORMED');
+    });
+
+    it('accepts attributes of every well-formed shape and ignores them', () => {
+      expect(
+        parseWechatXml(
+          '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
+            '<xml a="1"><A b = "x &amp; y" c=\'"\' d=">" e:f="&#20013;" >1</A ><B g="1"/></xml>',
+        ),
+      ).toEqual({ A: '1', B: '' });
+    });
+
+    it('joins text around comments before trimming, and splits it at CDATA and processing instructions', () => {
+      expect(
+        parseWechatXml('<xml><A> a <!-- c --> b <![CDATA[ x ]]> c </A><B> d <?pi?> e </B></xml>'),
+      ).toEqual({ A: 'a  b x c', B: 'de' });
+      // A reference may not span a comment.
+      expectXmlError(() => parseWechatXml('<xml><C>&am<!-- -->p;</C></xml>'), 'MALFORMED');
+    });
+
+    const MIB = 1024 * 1024;
+    it.each([
+      ['deep nesting', `<xml>${'<a>'.repeat(MIB / 3)}`, 'MALFORMED'],
+      ['ampersands', `<xml><A>${'&'.repeat(MIB)}</A></xml>`, 'MALFORMED'],
+      ['unfinished references', `<xml><A>${'&#1'.repeat(MIB / 3)}</A></xml>`, 'MALFORMED'],
+      ['comment openers', `<xml><A>${'<!--'.repeat(MIB / 4)}</A></xml>`, 'MALFORMED'],
+      ['CDATA openers', `<xml><A>${'<![CDATA['.repeat(MIB / 9)}</A></xml>`, 'MALFORMED'],
+      ['markup declaration openers', `<xml><A>${'<!  '.repeat(MIB / 4)}</A></xml>`, 'MALFORMED'],
+      [
+        'processing instruction openers',
+        `<xml><A>${'<?a '.repeat(MIB / 4)}</A></xml>`,
+        'MALFORMED',
+      ],
+      ['spaces in a start tag', `<xml><A${' '.repeat(MIB)}`, 'MALFORMED'],
+      ['an unterminated attribute', `<xml><A b="${'x'.repeat(MIB)}`, 'MALFORMED'],
+      ['brackets', `<xml><A>${']'.repeat(MIB)}</A>`, 'MALFORMED'],
+      [
+        'a DOCTYPE after a megabyte',
+        `<xml><A>${'x'.repeat(MIB)}</A></xml><!DOCTYPE x>`,
+        'FORBIDDEN_DTD',
+      ],
+    ])('fails fast on a megabyte of %s', (_label, xml, code) => {
+      const started = Date.now();
+      expectXmlError(() => parseWechatXml(xml), code as 'MALFORMED' | 'FORBIDDEN_DTD');
+      // Linear work takes milliseconds; anything quadratic would take minutes.
+      expect(Date.now() - started).toBeLessThan(2000);
+    });
+
+    /** `unit` repeated to fill a megabyte, and how many times it was repeated. */
+    const megabyteOf = (unit: string): [string, number] => {
+      const count = Math.floor(MIB / unit.length);
+      return [unit.repeat(count), count];
+    };
+    const [elements, elementCount] = megabyteOf('<A>1</A>');
+    const [commented, commentedCount] = megabyteOf('a<!---->');
+    const [sections, sectionCount] = megabyteOf('<![CDATA[x]]>');
+    const [references, referenceCount] = megabyteOf('&amp;');
+    const attributes = Array.from({ length: MIB / 16 }, (_, i) => ` a${i}="1"`).join('');
+    it.each([
+      ['repeated elements', `<xml>${elements}</xml>`, elementCount],
+      ['text split by comments', `<xml><A>${commented}</A></xml>`, commentedCount],
+      ['CDATA sections', `<xml><A>${sections}</A></xml>`, sectionCount],
+      ['references', `<xml><A>${references}</A></xml>`, referenceCount],
+      ['attributes', `<xml><A${attributes}>0123456789</A></xml>`, 10],
+    ])('parses a megabyte of %s in linear time', (_label, xml, size) => {
+      const started = Date.now();
+      const value = parseWechatXml(xml)['A'];
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(typeof value === 'string' ? value.length : (value as unknown[]).length).toBe(size);
+    });
+  });
 });
