@@ -275,6 +275,58 @@ export async function spooledPushes(databaseUrl: string): Promise<number | null>
   }
 }
 
+/**
+ * Counts the ingress's spool over one connection of its own, so a fast poll does not open one
+ * each time; its backend's pid is known, to leave the counting out of PostgreSQL's CPU.
+ */
+export class SpoolCounter {
+  private constructor(
+    private readonly client: Client,
+    readonly backendPid: number,
+  ) {}
+
+  static async open(databaseUrl: string): Promise<SpoolCounter> {
+    const client = new Client({ connectionString: databaseUrl, application_name: 'bench-spool' });
+    // Ctrl+C drops the database under it (WITH FORCE): the next count fails, not the process.
+    client.on('error', () => undefined);
+    await client.connect();
+    const result = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    return new SpoolCounter(client, result.rows[0]?.pid ?? -1);
+  }
+
+  async count(): Promise<number> {
+    const result = await this.client.query<{ count: number }>(
+      'SELECT count(*)::int AS count FROM ingress.outbox',
+    );
+    return result.rows[0]?.count ?? 0;
+  }
+
+  /** Counts until two in a row agree: pushes in flight when the load stopped are still committing. */
+  async settled(intervalMs = 500, timeoutMs = 10_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    let previous = await this.count();
+    while (Date.now() < deadline) {
+      await new Promise((resolveSleep) => setTimeout(resolveSleep, intervalMs));
+      const current = await this.count();
+      if (current === previous) {
+        return current;
+      }
+      previous = current;
+    }
+    return previous;
+  }
+
+  /** Empties the spool (what an earlier target left in it); returns how many rows it held. */
+  async clear(): Promise<number> {
+    const result = await this.client.query('DELETE FROM ingress.outbox');
+    return result.rowCount ?? 0;
+  }
+
+  async close(): Promise<void> {
+    await this.client.end().catch(() => undefined);
+  }
+}
+
 async function deleteNamespace(
   rabbitUrl: string,
   namespace: string,

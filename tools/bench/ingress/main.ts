@@ -12,6 +12,7 @@ import {
   purgeQueues,
   settledCounts,
   spooledPushes,
+  SpoolCounter,
   type BenchEnvironment,
 } from './environment';
 import { PushCursor, runLoad } from './load';
@@ -19,9 +20,13 @@ import {
   counterByLabel,
   findPidByName,
   freePort,
+  gaugeValue,
   machineBusy,
   machineCpuMs,
   processCpuMs,
+  processGroupCpuDeltaMs,
+  processGroupCpuMs,
+  startDeadBroker,
   startNodeProcess,
   stopProcess,
   waitUntilReady,
@@ -30,19 +35,24 @@ import {
 import { PushGenerator, type PushSet } from './pushes';
 import {
   evaluateGoals,
+  formatDrain,
   formatGoals,
   formatQueueCheck,
+  formatSpoolCheck,
   formatTable,
   summarizeProfile,
+  type DrainReport,
+  type SpoolCheck,
   type TargetKey,
   type TargetReport,
 } from './report';
 
 /**
  * `npm run bench:ingress`: the same pre-generated secure-mode pushes against (a) the real ingress,
- * (b) a bare node:http server doing the same verify, decrypt and confirmed publish, and (c) the
- * `wechat` npm package's express middleware; one target after another, on an isolated
- * environment removed afterwards.
+ * (b) a bare node:http server doing the same verify, decrypt and confirmed publish, (c) the
+ * `wechat` npm package's express middleware, and (d) the real ingress with RabbitMQ down, every
+ * push going to its PostgreSQL spool, then the time a restarted ingress takes to relay that spool;
+ * one target after another, on an isolated environment removed afterwards.
  */
 
 interface Options {
@@ -55,7 +65,11 @@ interface Options {
   maxClockSkewS: number;
 }
 
-const TARGET_KEYS: readonly TargetKey[] = ['a', 'b', 'c'];
+const TARGET_KEYS: readonly TargetKey[] = ['a', 'b', 'c', 'd'];
+const DEFAULT_TARGETS: readonly TargetKey[] = ['a', 'b', 'c', 'd'];
+
+/** Time between counts of the spool while it drains. */
+const DRAIN_POLL_MS = 20;
 
 /** CPU taken by other processes during a run above which its figures are flagged. */
 const OTHER_WORK_WARNING_CORES = 0.25;
@@ -78,7 +92,7 @@ function readOptions(): Options {
   if (values.help === true) {
     process.stdout.write(
       [
-        'Usage: npm run bench:ingress [-- --duration=15 --warmup=3 --connections=50 --pushes=20000 --targets=a,b,c --cpu-prof=a]',
+        'Usage: npm run bench:ingress [-- --duration=15 --warmup=3 --connections=50 --pushes=20000 --targets=a,b,c,d --cpu-prof=a]',
         'Environment: BENCH_DURATION_S, BENCH_WARMUP_S, BENCH_CONNECTIONS, BENCH_PUSHES, BENCH_TARGETS,',
         'BENCH_CPU_PROF (targets to run under --cpu-prof; profiles in .run/bench/ingress-<time>/profiles).',
         '',
@@ -110,7 +124,9 @@ function readOptions(): Options {
     const list = text.split(',').map((part) => part.trim().toLowerCase());
     const unknown = list.filter((key) => !(TARGET_KEYS as readonly string[]).includes(key));
     if (unknown.length > 0) {
-      throw new Error(`${name}: unknown target(s) ${unknown.join(', ')}; use a, b, c`);
+      throw new Error(
+        `${name}: unknown target(s) ${unknown.join(', ')}; use ${TARGET_KEYS.join(', ')}`,
+      );
     }
     return TARGET_KEYS.filter((key) => list.includes(key));
   };
@@ -119,7 +135,7 @@ function readOptions(): Options {
     warmupS: number(values.warmup, 'BENCH_WARMUP_S', 3, 0),
     connections: Math.floor(number(values.connections, 'BENCH_CONNECTIONS', 50, 1)),
     pushes: Math.floor(number(values.pushes, 'BENCH_PUSHES', 20_000, 1)),
-    targets: keys(values.targets, 'BENCH_TARGETS', [...TARGET_KEYS]),
+    targets: keys(values.targets, 'BENCH_TARGETS', [...DEFAULT_TARGETS]),
     cpuProf: keys(values['cpu-prof'], 'BENCH_CPU_PROF', []),
     maxClockSkewS: number(undefined, 'INGRESS_MAX_CLOCK_SKEW_S', 300, 60),
   };
@@ -132,14 +148,25 @@ interface TargetDefinition {
   readyRoute: string;
   /** Wait until the readiness route lists every dependency as up. */
   allChecksUp: boolean;
+  /** Or only these. */
+  requiredUp?: readonly string[];
   /** Prometheus counter of answers by outcome, read after the run (the ingress's). */
   outcomes?: { metric: string; label: string };
   env: (port: number) => NodeJS.ProcessEnv;
   /** Queues its confirmed publishes land in; none for (c), which publishes nothing. */
   queues: string[];
+  /**
+   * (d): every push goes to the spool; afterwards the ingress restarts with this environment
+   * (RabbitMQ reachable) and relays it to `queues`.
+   */
+  drainEnv?: (port: number) => NodeJS.ProcessEnv;
 }
 
-function targetDefinitions(environment: BenchEnvironment, options: Options): TargetDefinition[] {
+function targetDefinitions(
+  environment: BenchEnvironment,
+  options: Options,
+  deadBrokerUrl: string | null,
+): TargetDefinition[] {
   const base: NodeJS.ProcessEnv = {
     PATH: process.env['PATH'],
     HOME: process.env['HOME'],
@@ -152,7 +179,26 @@ function targetDefinitions(environment: BenchEnvironment, options: Options): Tar
     BENCH_APP_ID: channel.appId,
     BENCH_CHANNEL_ID: channel.channelId,
   };
-  return [
+  const ingressEnv = (port: number, rabbitUrl: string, redisPrefix: string): NodeJS.ProcessEnv => ({
+    ...base,
+    MASTER_KEY: environment.masterKey,
+    DATABASE_URL: environment.databaseUrl,
+    RABBITMQ_URL: rabbitUrl,
+    REDIS_URL: environment.redisUrl,
+    MESSAGING_NAMESPACE: environment.namespace,
+    REDIS_KEY_PREFIX: redisPrefix,
+    RABBITMQ_RETRY_DELAYS_MS: environment.retryDelaysMs.join(','),
+    INGRESS_PORT: String(port),
+    INGRESS_MAX_CLOCK_SKEW_S: String(options.maxClockSkewS),
+    HTTP_HOST: '127.0.0.1',
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+    LOG_FORMAT: 'json',
+    LOG_LEVEL: 'log',
+  });
+  // (d)'s nonces in a Redis prefix of their own (inside the bench's, removed with it): the same
+  // pushes as (a)'s would otherwise all be retries of pushes already seen.
+  const spoolRedisPrefix = `${environment.redisPrefix}d:`;
+  const targets: TargetDefinition[] = [
     {
       key: 'a' as const,
       label: 'ingress (NestJS on Fastify)',
@@ -160,22 +206,7 @@ function targetDefinitions(environment: BenchEnvironment, options: Options): Tar
       readyRoute: '/health/ready',
       allChecksUp: true,
       outcomes: { metric: 'ingress_pushes_total', label: 'outcome' },
-      env: (port: number) => ({
-        ...base,
-        MASTER_KEY: environment.masterKey,
-        DATABASE_URL: environment.databaseUrl,
-        RABBITMQ_URL: environment.rabbitUrl,
-        REDIS_URL: environment.redisUrl,
-        MESSAGING_NAMESPACE: environment.namespace,
-        REDIS_KEY_PREFIX: environment.redisPrefix,
-        RABBITMQ_RETRY_DELAYS_MS: environment.retryDelaysMs.join(','),
-        INGRESS_PORT: String(port),
-        INGRESS_MAX_CLOCK_SKEW_S: String(options.maxClockSkewS),
-        HTTP_HOST: '127.0.0.1',
-        PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-        LOG_FORMAT: 'json',
-        LOG_LEVEL: 'log',
-      }),
+      env: (port: number) => ingressEnv(port, environment.rabbitUrl, environment.redisPrefix),
       queues: environment.ingressQueues,
     },
     {
@@ -204,7 +235,23 @@ function targetDefinitions(environment: BenchEnvironment, options: Options): Tar
       env: (port: number) => ({ ...base, ...channelEnv, BENCH_PORT: String(port) }),
       queues: [],
     },
-  ].filter((target) => options.targets.includes(target.key));
+  ];
+  if (deadBrokerUrl !== null) {
+    targets.push({
+      key: 'd' as const,
+      label: 'ingress, RabbitMQ down: all spooled',
+      script: INGRESS_MAIN,
+      readyRoute: '/health/ready',
+      allChecksUp: false,
+      // Ready on the spool alone: RabbitMQ stays down.
+      requiredUp: ['durable-acceptance', 'postgres', 'redis'],
+      outcomes: { metric: 'ingress_pushes_total', label: 'outcome' },
+      env: (port: number) => ingressEnv(port, deadBrokerUrl, spoolRedisPrefix),
+      queues: environment.ingressQueues,
+      drainEnv: (port: number) => ingressEnv(port, environment.rabbitUrl, spoolRedisPrefix),
+    });
+  }
+  return targets.filter((target) => options.targets.includes(target.key));
 }
 
 const write = (text: string): void => {
@@ -223,6 +270,10 @@ async function runTarget(
   const port = await freePort();
   const profileDirectory = join(runDirectory, 'profiles');
   const profiled = options.cpuProf.includes(target.key);
+  // (d) counts the spool; it starts empty (an earlier target may have spooled a few pushes).
+  const spool =
+    target.drainEnv === undefined ? null : await SpoolCounter.open(environment.databaseUrl);
+  const clearedBefore = spool === null ? 0 : await spool.clear();
   const child = startNodeProcess({
     name: target.key,
     script: target.script,
@@ -234,8 +285,12 @@ async function runTarget(
   });
   running.add(child);
   let report: TargetReport;
+  let stopped = false;
   try {
-    await waitUntilReady(child, target.readyRoute, { allChecksUp: target.allChecksUp });
+    await waitUntilReady(child, target.readyRoute, {
+      allChecksUp: target.allChecksUp,
+      ...(target.requiredUp === undefined ? {} : { requiredUp: target.requiredUp }),
+    });
     // Every push must still be inside the receivers' clock-skew window at the end of the run.
     const margin = 20;
     const endsAt = Date.now() / 1000 + options.warmupS + options.durationS + margin;
@@ -261,6 +316,7 @@ async function runTarget(
       server: number | null;
       broker: number | null;
       redis: number | null;
+      database: Map<number, number> | null;
       machine: number | null;
       self: number;
     } => {
@@ -269,6 +325,7 @@ async function runTarget(
         server: processCpuMs(child.child.pid),
         broker: processCpuMs(brokerPid),
         redis: processCpuMs(redisPid),
+        database: processGroupCpuMs('postgres', spool === null ? [] : [spool.backendPid]),
         machine: machineCpuMs(),
         self: (self.user + self.system) / 1000,
       };
@@ -287,9 +344,11 @@ async function runTarget(
     const perPush = (ms: number | null): number | null =>
       ms === null || measured.ok === 0 ? null : (ms * 1000) / measured.ok;
     const selfMs = after.self - before.self;
+    const databaseMs = processGroupCpuDeltaMs(before.database, after.database);
     const cpuUsPerPush = {
       server: perPush(used('server')),
       broker: perPush(used('broker')),
+      database: perPush(databaseMs),
       loadGenerator: perPush(selfMs) ?? 0,
     };
     // Whatever the machine spent beyond the target, RabbitMQ, Redis and autocannon: other work
@@ -304,6 +363,7 @@ async function runTarget(
               selfMs -
               (used('server') ?? 0) -
               (used('broker') ?? 0) -
+              (databaseMs ?? 0) -
               (used('redis') ?? 0)) /
               (measured.durationS * 1000),
           );
@@ -318,6 +378,8 @@ async function runTarget(
       cpuUsPerPush,
       otherCores,
     };
+    // Pushes in flight when the load stopped are still being committed: count once they are.
+    const spoolRows = spool === null ? null : await spool.settled();
     if (target.outcomes !== undefined) {
       report.outcomes = await counterByLabel(
         `${url}/metrics`,
@@ -325,16 +387,44 @@ async function runTarget(
         target.outcomes.label,
       );
     }
-    if (target.queues.length > 0) {
+    if (spool !== null && spoolRows !== null) {
+      report.spoolCheck = spoolCheck(
+        warmup.ok + measured.ok,
+        spoolRows,
+        report.outcomes ?? {},
+        await gaugeValue(`${url}/metrics`, 'ingress_fallback_depth'),
+        // Each run (warm-up, measured) may end with one push in flight per connection.
+        options.connections * (options.warmupS > 0 ? 2 : 1),
+        clearedBefore,
+      );
+    } else if (target.queues.length > 0) {
       const successAnswers = warmup.ok + measured.ok;
       const queues = await settledCounts(environment.rabbitUrl, target.queues, successAnswers);
       const spooled = target.key === 'a' ? await spooledPushes(environment.databaseUrl) : null;
       const landed = Math.min(...Object.values(queues)) + (spooled ?? 0);
       report.queueCheck = { successAnswers, queues, spooled, ok: landed >= successAnswers };
     }
-  } finally {
     await stopProcess(child);
     running.delete(child);
+    stopped = true;
+    if (spool !== null && target.drainEnv !== undefined) {
+      write(`(${target.key}) draining the spool: ingress restarted with RabbitMQ reachable… `);
+      report.drain = await measureDrain(
+        target.key,
+        target.drainEnv,
+        target.queues,
+        environment,
+        spool,
+        runDirectory,
+      );
+      write(`${Math.round(report.drain.rowsPerSecond).toLocaleString('en-US')} pushes/s\n`);
+    }
+  } finally {
+    if (!stopped) {
+      await stopProcess(child);
+      running.delete(child);
+    }
+    await spool?.close();
   }
   if (target.queues.length > 0) {
     // Each target starts from empty queues, and the broker does not carry the backlog along.
@@ -353,6 +443,120 @@ async function runTarget(
   return report;
 }
 
+function spoolCheck(
+  successAnswers: number,
+  spoolRows: number,
+  outcomes: Record<string, number>,
+  depthGauge: number | null,
+  inFlightAllowance: number,
+  clearedBefore: number,
+): SpoolCheck {
+  const spooledOutcome = outcomes['spooled'] ?? null;
+  const publishedOutcome = outcomes['published'] ?? null;
+  const extra = spoolRows - successAnswers;
+  return {
+    successAnswers,
+    spoolRows,
+    spooledOutcome,
+    publishedOutcome,
+    depthGauge,
+    inFlightAllowance,
+    clearedBefore,
+    ok:
+      extra >= 0 &&
+      extra <= inFlightAllowance &&
+      spooledOutcome === spoolRows &&
+      (publishedOutcome ?? 0) === 0,
+  };
+}
+
+/**
+ * Restarts the ingress with RabbitMQ reachable (same database and namespace) and times its outbox
+ * relay publishing the whole spool: from the last count that still found every row (the relay
+ * deletes a batch once RabbitMQ confirmed it) until the spool is empty. Then checks that each of
+ * the ingress's queues received one message per row.
+ */
+async function measureDrain(
+  key: TargetKey,
+  drainEnv: (port: number) => NodeJS.ProcessEnv,
+  queues: readonly string[],
+  environment: BenchEnvironment,
+  spool: SpoolCounter,
+  runDirectory: string,
+): Promise<DrainReport> {
+  const rows = await spool.count();
+  const port = await freePort();
+  const child = startNodeProcess({
+    name: `${key}-drain`,
+    script: INGRESS_MAIN,
+    port,
+    env: drainEnv(port),
+    logDirectory: runDirectory,
+    cwd: REPOSITORY_ROOT,
+  });
+  running.add(child);
+  let died = false;
+  void child.exited.then(() => {
+    died = true;
+  });
+  const brokerPid = findPidByName('beam.smp');
+  const sample = (): {
+    at: number;
+    server: number | null;
+    broker: number | null;
+    database: Map<number, number> | null;
+  } => ({
+    at: performance.now(),
+    server: processCpuMs(child.child.pid),
+    broker: processCpuMs(brokerPid),
+    database: processGroupCpuMs('postgres', [spool.backendPid]),
+  });
+  try {
+    // Generous: the start of the process and at least 200 rows/s.
+    const deadline = Date.now() + 30_000 + rows * 5;
+    let before = sample();
+    let after = before;
+    let left = rows;
+    while (left > 0 && Date.now() < deadline) {
+      if (died) {
+        throw new Error(`${child.name} exited while draining; see ${child.logFile}`);
+      }
+      const now = sample();
+      left = await spool.count();
+      if (left >= rows) {
+        before = now;
+      }
+      after = left === 0 ? sample() : now;
+      if (left > 0) {
+        await new Promise((resolveSleep) => setTimeout(resolveSleep, DRAIN_POLL_MS));
+      }
+    }
+    const drained = rows - left;
+    const seconds = (after.at - before.at) / 1000;
+    const delta = (start: number | null, end: number | null): number | null =>
+      start === null || end === null || drained === 0 ? null : ((end - start) * 1000) / drained;
+    const databaseMs = processGroupCpuDeltaMs(before.database, after.database);
+    const counts = await settledCounts(environment.rabbitUrl, queues, rows);
+    return {
+      rows,
+      seconds,
+      rowsPerSecond: seconds > 0 ? drained / seconds : 0,
+      completed: left === 0,
+      rowsLeft: left,
+      queues: counts,
+      ok: left === 0 && Object.values(counts).every((count) => count === rows),
+      cpuUsPerRow: {
+        server: delta(before.server, after.server),
+        broker: delta(before.broker, after.broker),
+        database: databaseMs === null || drained === 0 ? null : (databaseMs * 1000) / drained,
+      },
+    };
+  } finally {
+    await stopProcess(child);
+    running.delete(child);
+  }
+}
+
 function emptyResult(): TargetReport['measured'] {
   return {
     durationS: 0,
@@ -368,7 +572,10 @@ function emptyResult(): TargetReport['measured'] {
 
 async function main(): Promise<void> {
   const options = readOptions();
-  if (options.targets.includes('a') && !existsSync(INGRESS_MAIN)) {
+  if (
+    (options.targets.includes('a') || options.targets.includes('d')) &&
+    !existsSync(INGRESS_MAIN)
+  ) {
     throw new Error(`${INGRESS_MAIN} is missing: run npm run build first`);
   }
   const startedAt = new Date();
@@ -413,27 +620,39 @@ async function main(): Promise<void> {
         `${options.connections} connections, ${options.warmupS} s warm-up + ${options.durationS} s per target, one target at a time.\n\n`,
     );
 
+    // (d)'s RabbitMQ: a port that accepts connections and closes them at once.
+    let deadBrokerUrl: string | null = null;
+    if (options.targets.includes('d')) {
+      const deadBroker = await startDeadBroker();
+      cleanups.add('closed RabbitMQ port', deadBroker.close);
+      deadBrokerUrl = deadBroker.url;
+    }
     const reports: TargetReport[] = [];
-    for (const target of targetDefinitions(environment, options)) {
+    for (const target of targetDefinitions(environment, options, deadBrokerUrl)) {
       reports.push(await runTarget(target, options, environment, pushes, runDirectory));
     }
 
     const goals = evaluateGoals(reports);
     write(`\n${formatTable(reports)}\n\n`);
     for (const report of reports) {
-      const line = formatQueueCheck(report);
-      if (line !== undefined) {
-        write(`${line}\n`);
+      for (const line of [formatQueueCheck(report), formatSpoolCheck(report)]) {
+        if (line !== undefined) {
+          write(`${line}\n`);
+        }
       }
       const outcomes = Object.entries(report.outcomes ?? {});
       if (outcomes.length > 0) {
         const listed = outcomes
           .map(([outcome, count]) => `${outcome} ${Math.round(count).toLocaleString('en-US')}`)
           .join(', ');
-        const fallback = (report.outcomes?.['spooled'] ?? 0) > 0;
+        const fallback = report.key !== 'd' && (report.outcomes?.['spooled'] ?? 0) > 0;
         write(
           `(${report.key}) outcomes it counted: ${listed}${fallback ? ' (some took the spool, not the publish path)' : ''}\n`,
         );
+      }
+      const drain = formatDrain(report);
+      if (drain !== undefined) {
+        write(`${drain}\n`);
       }
     }
     for (const report of reports.filter((r) => r.measured.non2xx + r.measured.errors > 0)) {

@@ -57,12 +57,12 @@ export function startNodeProcess(options: StartOptions): BenchProcess {
 /**
  * Polls a route until it answers 200 (and, with `allChecksUp`, lists every dependency as `up`: the
  * ingress is ready while RabbitMQ is still connecting, spooling pushes meanwhile, which is not the
- * path to measure). Fails early if the process died.
+ * path to measure; with `requiredUp`, at least those). Fails early if the process died.
  */
 export async function waitUntilReady(
   target: BenchProcess,
   route: string,
-  options: { allChecksUp?: boolean; timeoutMs?: number } = {},
+  options: { allChecksUp?: boolean; requiredUp?: readonly string[]; timeoutMs?: number } = {},
 ): Promise<void> {
   const timeoutMs = options.timeoutMs ?? 60_000;
   const deadline = Date.now() + timeoutMs;
@@ -79,11 +79,16 @@ export async function waitUntilReady(
         signal: AbortSignal.timeout(1_000),
       });
       if (response.ok) {
-        if (options.allChecksUp !== true) {
+        if (options.allChecksUp !== true && options.requiredUp === undefined) {
           return;
         }
-        const body = (await response.json()) as { checks?: Record<string, string> };
-        if (Object.values(body.checks ?? {}).every((state) => state === 'up')) {
+        const checks =
+          ((await response.json()) as { checks?: Record<string, string> }).checks ?? {};
+        const up =
+          options.allChecksUp === true
+            ? Object.values(checks).every((state) => state === 'up')
+            : (options.requiredUp ?? []).every((name) => checks[name] === 'up');
+        if (up) {
           return;
         }
       }
@@ -143,6 +148,106 @@ export function findPidByName(name: string): number | undefined {
     // No /proc.
   }
   return undefined;
+}
+
+/** Every process whose command name is `name` (e.g. the postgres server and its backends). */
+export function findPidsByName(name: string): number[] {
+  const pids: number[] = [];
+  try {
+    for (const entry of readdirSync('/proc')) {
+      if (/^\d+$/.test(entry)) {
+        try {
+          if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === name) {
+            pids.push(Number(entry));
+          }
+        } catch {
+          // Gone meanwhile.
+        }
+      }
+    }
+  } catch {
+    // No /proc.
+  }
+  return pids;
+}
+
+/**
+ * CPU time (ms) of a group of processes that come and go (PostgreSQL: one backend per
+ * connection), per pid, found afresh by name each time; null without /proc or without any.
+ */
+export function processGroupCpuMs(
+  name: string,
+  exclude: readonly number[] = [],
+): Map<number, number> | null {
+  const cpu = new Map<number, number>();
+  for (const pid of findPidsByName(name)) {
+    const ms = exclude.includes(pid) ? null : processCpuMs(pid);
+    if (ms !== null) {
+      cpu.set(pid, ms);
+    }
+  }
+  return cpu.size === 0 ? null : cpu;
+}
+
+/**
+ * CPU the group used between two samples: what the processes alive at the end used since the
+ * first (all of it for those started since). Processes that exited meanwhile are missed.
+ */
+export function processGroupCpuDeltaMs(
+  before: Map<number, number> | null,
+  after: Map<number, number> | null,
+): number | null {
+  if (before === null || after === null) {
+    return null;
+  }
+  let total = 0;
+  for (const [pid, ms] of after) {
+    total += Math.max(0, ms - (before.get(pid) ?? 0));
+  }
+  return total;
+}
+
+/**
+ * A TCP port where "RabbitMQ" is down: connections are accepted and closed at once, so the
+ * ingress's connection attempts fail quickly, and no other process can take the port meanwhile.
+ */
+export async function startDeadBroker(): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createServer((socket) => socket.destroy());
+  server.unref();
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolveListen());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  return {
+    url: `amqp://guest:guest@127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolveClose) => server.close(() => resolveClose())),
+  };
+}
+
+/** A Prometheus gauge summed over its series (e.g. ingress_fallback_depth), from a /metrics text. */
+export async function gaugeValue(url: string, metric: string): Promise<number | null> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+    if (!response.ok) {
+      return null;
+    }
+    let total: number | null = null;
+    for (const line of (await response.text()).split('\n')) {
+      // With or without labels (the registry adds service="…" to every series).
+      if (line.startsWith(`${metric} `) || line.startsWith(`${metric}{`)) {
+        const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+        if (Number.isFinite(value)) {
+          total = (total ?? 0) + value;
+        }
+      }
+    }
+    return total;
+  } catch {
+    // No metrics.
+  }
+  return null;
 }
 
 /** CPU time (ms, all cores) the whole machine has been busy so far; null without /proc/stat. */

@@ -2,16 +2,27 @@ import { readFileSync } from 'node:fs';
 
 import type { LoadResult } from './load';
 
-export type TargetKey = 'a' | 'b' | 'c';
+export type TargetKey = 'a' | 'b' | 'c' | 'd';
 
 export interface TargetReport {
   key: TargetKey;
   label: string;
   warmup: LoadResult;
   measured: LoadResult;
-  /** CPU time per 2xx answer during the measured run: the target's process, RabbitMQ, autocannon. */
-  cpuUsPerPush: { server: number | null; broker: number | null; loadGenerator: number };
-  /** Cores other processes (not the target, RabbitMQ, Redis or autocannon) used during the run. */
+  /**
+   * CPU time per 2xx answer during the measured run: the target's process, RabbitMQ, PostgreSQL
+   * (all its processes: backends, WAL writer…), autocannon.
+   */
+  cpuUsPerPush: {
+    server: number | null;
+    broker: number | null;
+    database: number | null;
+    loadGenerator: number;
+  };
+  /**
+   * Cores other processes (not the target, RabbitMQ, PostgreSQL, Redis or autocannon) used during
+   * the run.
+   */
   otherCores: number | null;
   /** The target's own count of answers by outcome (warm-up included), where it exposes one. */
   outcomes?: Record<string, number>;
@@ -23,7 +34,46 @@ export interface TargetReport {
     spooled: number | null;
     ok: boolean;
   };
+  /** (d): every success answer is a committed spool row (the in-flight at the end may add some). */
+  spoolCheck?: SpoolCheck;
+  /** (d): the spool published by a restarted ingress once RabbitMQ is reachable. */
+  drain?: DrainReport;
   cpuProfile?: { file: string; top: ProfileEntry[] };
+}
+
+export interface SpoolCheck {
+  successAnswers: number;
+  /** Rows in ingress.outbox once the in-flight pushes settled. */
+  spoolRows: number;
+  /** What the ingress counted: outcome="spooled" and outcome="published" (should be 0). */
+  spooledOutcome: number | null;
+  publishedOutcome: number | null;
+  /** The ingress_fallback_depth gauge at the end. */
+  depthGauge: number | null;
+  /**
+   * Rows may exceed answers by the pushes in flight when a run (warm-up, measured) stopped: one
+   * per connection each.
+   */
+  inFlightAllowance: number;
+  /** Rows left by an earlier target, removed before this one started. */
+  clearedBefore: number;
+  ok: boolean;
+}
+
+export interface DrainReport {
+  /** Rows in the spool when the ingress restarted with RabbitMQ reachable. */
+  rows: number;
+  /** From the last count before the relay's first commit until the spool was empty. */
+  seconds: number;
+  rowsPerSecond: number;
+  /** False if the spool did not empty within the time limit; the figures then cover what did. */
+  completed: boolean;
+  rowsLeft: number;
+  /** Messages in the ingress's queues afterwards: each should hold `rows`. */
+  queues: Record<string, number>;
+  ok: boolean;
+  /** CPU time per relayed row: the ingress, RabbitMQ, PostgreSQL. */
+  cpuUsPerRow: { server: number | null; broker: number | null; database: number | null };
 }
 
 export interface Goals {
@@ -82,6 +132,7 @@ export function formatTable(targets: TargetReport[]): string {
     'errors',
     'CPU µs/push',
     'broker µs/push',
+    'PG µs/push',
     'other cores',
     '',
   ];
@@ -97,7 +148,8 @@ export function formatTable(targets: TargetReport[]): string {
       int(m.non2xx),
       int(m.errors),
       us(t.cpuUsPerPush.server),
-      t.key === 'c' ? '' : us(t.cpuUsPerPush.broker),
+      t.key === 'c' || t.key === 'd' ? '' : us(t.cpuUsPerPush.broker),
+      t.key === 'a' || t.key === 'd' ? us(t.cpuUsPerPush.database) : '',
       t.otherCores === null ? '–' : t.otherCores.toFixed(2),
       faults(m) > 0 ? 'HAS ERRORS' : '',
     ];
@@ -135,6 +187,43 @@ export function formatQueueCheck(t: TargetReport): string | undefined {
       ? ''
       : `, ${int(check.spooled)} still in the spool`;
   return `(${t.key}) ${int(check.successAnswers)} success answers (warm-up included); messages in ${queues}${spooled}: ${check.ok ? 'ok' : 'FEWER MESSAGES THAN SUCCESS ANSWERS'}`;
+}
+
+export function formatSpoolCheck(t: TargetReport): string | undefined {
+  const check = t.spoolCheck;
+  if (check === undefined) {
+    return undefined;
+  }
+  const extra = check.spoolRows - check.successAnswers;
+  const outcome = (n: number | null): string => (n === null ? '–' : int(n));
+  const cleared =
+    check.clearedBefore > 0
+      ? ` (${int(check.clearedBefore)} rows of earlier targets removed first)`
+      : '';
+  return (
+    `(${t.key}) ${int(check.successAnswers)} success answers (warm-up included); ${int(check.spoolRows)} rows in ingress.outbox` +
+    ` (${extra >= 0 ? '+' : ''}${int(extra)}, in flight when the runs stopped ≤ ${check.inFlightAllowance}); ` +
+    `outcome spooled ${int(check.spooledOutcome ?? 0)}, published ${int(check.publishedOutcome ?? 0)}; ` +
+    `ingress_fallback_depth ${outcome(check.depthGauge)}${cleared}: ${check.ok ? 'ok' : 'MISMATCH'}`
+  );
+}
+
+export function formatDrain(t: TargetReport): string | undefined {
+  const drain = t.drain;
+  if (drain === undefined) {
+    return undefined;
+  }
+  const us = (n: number | null): string => (n === null ? '–' : int(n));
+  const queues = Object.entries(drain.queues)
+    .map(([queue, count]) => `${queue}: ${int(count)}`)
+    .join(', ');
+  const drained = drain.rows - drain.rowsLeft;
+  return [
+    `spool drain: ${int(drained)} pushes in ${drain.seconds.toFixed(1)} s = ${int(drain.rowsPerSecond)} pushes/s` +
+      (drain.completed ? '' : ` (NOT EMPTY: ${int(drain.rowsLeft)} of ${int(drain.rows)} left)`) +
+      `; CPU µs/push: ingress ${us(drain.cpuUsPerRow.server)}, broker ${us(drain.cpuUsPerRow.broker)}, PG ${us(drain.cpuUsPerRow.database)}`,
+    `(${t.key}) after the drain, messages in ${queues} (expected ${int(drain.rows)} each): ${drain.ok ? 'ok' : 'MISMATCH'}`,
+  ].join('\n');
 }
 
 export interface ProfileEntry {
