@@ -11,9 +11,9 @@ const SCHEMA = 'ingress';
 export class PushSpoolRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  /** Resolves once the push is committed (durable). */
-  async add(envelope: EventEnvelope): Promise<void> {
-    await this.dataSource.transaction((manager) => enqueueEvents(manager, SCHEMA, [envelope]));
+  /** Resolves once the pushes are committed (durable), in one transaction and in this order. */
+  async addAll(envelopes: readonly EventEnvelope[]): Promise<void> {
+    await this.dataSource.transaction((manager) => enqueueEvents(manager, SCHEMA, envelopes));
   }
 
   async depth(): Promise<number> {

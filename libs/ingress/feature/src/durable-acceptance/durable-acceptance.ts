@@ -4,7 +4,7 @@ import type { EventEnvelope } from '@wechat-desk/contracts';
 import { AppConfig } from '@wechat-desk/shared/config';
 import { ConfirmPublisher, describeError, OutboxRelay } from '@wechat-desk/shared/messaging';
 import { HealthRegistry } from '@wechat-desk/shared/observability';
-import { withTimeout } from '@wechat-desk/shared/util';
+import { GroupCommit, withTimeout } from '@wechat-desk/shared/util';
 
 import { PushSpoolRepository } from '../data-access/push-spool.repository';
 import { IngressMetrics } from '../ingress-metrics';
@@ -25,6 +25,8 @@ export class NotDurableError extends Error {
 export class DurableAcceptance implements OnModuleInit {
   private readonly logger = new Logger(DurableAcceptance.name);
   private spooling = false;
+  /** Pushes spooled while a spool write runs share the next one: one commit for many. */
+  private readonly spoolWrites: GroupCommit<EventEnvelope>;
 
   constructor(
     @Inject(ConfirmPublisher) private readonly publisher: ConfirmPublisher,
@@ -33,7 +35,13 @@ export class DurableAcceptance implements OnModuleInit {
     @Inject(HealthRegistry) private readonly health: HealthRegistry,
     @Inject(IngressMetrics) private readonly metrics: IngressMetrics,
     @Inject(AppConfig) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.spoolWrites = new GroupCommit((envelopes) => this.spool.addAll(envelopes), {
+      maxBatch: 500,
+      writeTimeoutMs: config.INGRESS_SPOOL_TIMEOUT_MS,
+      description: 'spool write',
+    });
+  }
 
   onModuleInit(): void {
     this.relay.onBacklog((hasBacklog) => this.setSpooling(hasBacklog));
@@ -60,8 +68,9 @@ export class DurableAcceptance implements OnModuleInit {
       }
     }
     try {
+      // Bounds the wait for an earlier write too, not only this push's own.
       await withTimeout(
-        this.spool.add(envelope),
+        this.spoolWrites.submit(envelope),
         this.config.INGRESS_SPOOL_TIMEOUT_MS,
         'spool write',
       );
