@@ -1,7 +1,6 @@
 import fastifyMultipart from '@fastify/multipart';
 import { RequestMethod } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance } from 'fastify';
 
 import { serveOpenApi } from './openapi/openapi';
 
@@ -23,9 +22,7 @@ export function configureDeskApi(app: NestFastifyApplication): void {
   // JSON and multipart/form-data (uploads; each route sets its own limits when it reads the
   // parts): a text/plain body is a client mistake, answered 415.
   app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
-  // Loaded by Fastify when the app is initialised, before it listens. The cast only bridges the
-  // two copies of Fastify's types (@nestjs/platform-fastify's own and the workspace's).
-  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
-  void fastify.register(fastifyMultipart);
+  // Loaded by Fastify when the app is initialised, before it listens.
+  void app.getHttpAdapter().getInstance().register(fastifyMultipart);
   serveOpenApi(app);
 }
