@@ -418,4 +418,14 @@ describe(parseEnvelope.name, () => {
     const envelope = createEnvelope(RoutingKeys.ticketCreated, { ticketId: 'nope' });
     expect(() => parseEnvelope(envelope)).toThrow(/ticketId/);
   });
+
+  it.each(['hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', '__lookupGetter__'])(
+    'refuses a field named like an Object.prototype member (%s), which class-validator lets through',
+    (name) => {
+      const payload = JSON.parse(JSON.stringify({ ...message, [name]: 'x' })) as object;
+      expect(() => validateEventData(RoutingKeys.wechatMessageText, payload)).toThrow(
+        `${name}: property ${name} should not exist`,
+      );
+    },
+  );
 });
