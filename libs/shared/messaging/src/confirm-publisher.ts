@@ -16,6 +16,15 @@ const CONFIRM_ID_HEADER = 'x-confirm-id';
 /** Pause before replacing a channel the broker closed, so a persistent fault cannot spin. */
 const REOPEN_DELAY_MS = 200;
 
+interface PublishProperties {
+  messageId: string | undefined;
+  type: string | undefined;
+  correlationId: string | undefined;
+  timestamp: number | undefined;
+  headers?: Record<string, unknown>;
+  timeoutMs?: number | undefined;
+}
+
 interface Pending {
   resolve: () => void;
   reject: (error: Error) => void;
@@ -79,36 +88,36 @@ export class ConfirmPublisher {
     exchange: string,
     routingKey: string,
     content: Buffer,
-    props: Options.Publish & { timeoutMs?: number | undefined },
+    props: PublishProperties,
   ): Promise<void> {
     const channel = this.channel;
     if (channel === null) {
       return Promise.reject(new BrokerUnavailableError('RabbitMQ is not connected'));
     }
     const confirmId = `${process.pid}-${++this.sequence}`;
-    const { timeoutMs, ...publishProps } = props;
+    // Built field by field, not by spreading: this runs for every message the ingress accepts.
+    const headers: Record<string, unknown> =
+      props.headers === undefined ? {} : Object.assign({}, props.headers);
+    headers[CONFIRM_ID_HEADER] = confirmId;
+    const options: Options.Publish = {
+      messageId: props.messageId,
+      type: props.type,
+      correlationId: props.correlationId,
+      timestamp: props.timestamp,
+      persistent: true,
+      mandatory: true,
+      contentType: 'application/json',
+      headers,
+    };
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(confirmId);
         reject(new PublishTimeoutError(`RabbitMQ did not confirm ${routingKey} in time`));
-      }, timeoutMs ?? this.defaultTimeoutMs);
+      }, props.timeoutMs ?? this.defaultTimeoutMs);
       this.pending.set(confirmId, { resolve, reject, timer, returned: false, channel });
       try {
-        channel.publish(
-          exchange,
-          routingKey,
-          content,
-          {
-            ...publishProps,
-            persistent: true,
-            mandatory: true,
-            contentType: 'application/json',
-            headers: {
-              ...((publishProps.headers as Record<string, unknown> | undefined) ?? {}),
-              [CONFIRM_ID_HEADER]: confirmId,
-            },
-          },
-          (error: unknown) => this.settle(confirmId, routingKey, error),
+        channel.publish(exchange, routingKey, content, options, (error: unknown) =>
+          this.settle(confirmId, routingKey, error),
         );
       } catch (error) {
         this.settle(confirmId, routingKey, error ?? new Error('publish failed'));
