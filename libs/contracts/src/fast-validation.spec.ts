@@ -6,6 +6,8 @@ import {
   type ValidatorOptions,
 } from 'class-validator';
 
+import { seededRandom } from '@wechat-desk/shared/testing';
+
 import { EventCatalogue, validateEventData } from './catalogue';
 import { EventEnvelope } from './envelope';
 import { wechatEventDedupeKey } from './events/wechat-inbound-events.v1';
@@ -263,18 +265,6 @@ const contracts: Array<[string, Contract, Plain]> = [
   ['envelope', EventEnvelope, envelopeSample],
 ];
 
-/** mulberry32: a small seeded generator, so a failure replays the same way. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const valuesSeenInSamples = [
   ...new Set(contracts.flatMap(([, , sample]) => Object.values(sample))),
 ];
@@ -395,7 +385,7 @@ describe('fast validation', () => {
   it.each(contracts)(
     'agrees with validateSync on 1500 random variants of %s',
     (key, cls, sample) => {
-      const next = random([...key].reduce((hash, char) => hash * 31 + char.charCodeAt(0), 7));
+      const next = seededRandom([...key].reduce((hash, char) => hash * 31 + char.charCodeAt(0), 7));
       const disagreements: string[] = [];
       let valid = 0;
       for (let i = 0; i < 1_500; i++) {

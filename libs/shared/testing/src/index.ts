@@ -27,3 +27,4 @@ export {
 } from './isolation';
 export { TcpFaultProxy } from './tcp-proxy';
 export { waitFor, type WaitForOptions } from './wait-for';
+export { seededRandom } from './seeded-random';

@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { seededRandom } from '@wechat-desk/shared/testing';
+
 import { WechatXmlError } from './errors';
 import { legacyParseWechatXml } from './test-support/legacy-xml-parse';
 import { parseWechatXml } from './xml-parse';
@@ -25,23 +27,11 @@ function outcome(parse: (xml: string) => WechatXmlObject, xml: string): Outcome 
   }
 }
 
-/** mulberry32: tiny, seedable, good enough to shuffle test inputs. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 class Gen {
   private readonly next: () => number;
 
   constructor(seed: number) {
-    this.next = random(seed);
+    this.next = seededRandom(seed);
   }
 
   chance(p: number): boolean {

@@ -11,7 +11,7 @@ import {
 } from '@wechat-desk/wechat/push-client';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
-import { waitFor } from '@wechat-desk/shared/testing';
+import { seededRandom, waitFor } from '@wechat-desk/shared/testing';
 
 import { IngressHarness, type TestChannel } from '../test-support/ingress-harness';
 
@@ -25,19 +25,7 @@ import { IngressHarness, type TestChannel } from '../test-support/ingress-harnes
 const SEED = Number(process.env['FUZZ_SEED'] ?? Date.now() % 2_147_483_647);
 const REQUESTS = Number(process.env['FUZZ_REQUESTS'] ?? 10_500);
 
-/** mulberry32: small, fast, good enough to pick mutations reproducibly. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-const random = prng(SEED);
+const random = seededRandom(SEED);
 const int = (below: number): number => Math.floor(random() * below);
 const pick = <T>(items: readonly T[]): T => items[int(items.length)];
 
