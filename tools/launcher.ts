@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 
 function findRepositoryRoot(start: string): string {
@@ -12,6 +13,21 @@ function findRepositoryRoot(start: string): string {
 
 /** Works from the sources (tests) and from dist/ (the start command). */
 export const REPOSITORY_ROOT = findRepositoryRoot(__dirname);
+
+/** A TCP port nothing listens on now, for a process about to start. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        resolve(typeof address === 'object' && address !== null ? address.port : 0),
+      );
+    });
+  });
+}
 
 export interface ServiceSpec {
   /** App folder under apps/ and the process name in logs. */

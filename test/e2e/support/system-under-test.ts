@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 import { Client } from 'pg';
@@ -14,6 +13,7 @@ import {
 } from '@wechat-desk/shared/testing';
 
 import {
+  freePort,
   REPOSITORY_ROOT,
   startServiceProcess,
   stopServiceProcess,
@@ -24,20 +24,6 @@ import {
 import { ALL_MIGRATIONS } from '../../../tools/migrate';
 
 export const ADMIN = { email: 'admin@e2e.test', password: 'e2e-admin-password' };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        resolve(typeof address === 'object' && address !== null ? address.port : 0),
-      );
-    });
-  });
-}
 
 /**
  * The real system, every service a separate process built from dist/, on its own database,

@@ -5,7 +5,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { REPOSITORY_ROOT } from '../../launcher';
+import { freePort, REPOSITORY_ROOT } from '../../launcher';
 import {
   Cleanups,
   createEnvironment,
@@ -19,7 +19,6 @@ import { PushCursor, runLoad } from './load';
 import {
   counterByLabel,
   findPidByName,
-  freePort,
   gaugeValue,
   machineBusy,
   machineCpuMs,

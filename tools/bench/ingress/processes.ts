@@ -23,20 +23,6 @@ export interface StartOptions {
   cwd: string;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        resolve(typeof address === 'object' && address !== null ? address.port : 0),
-      );
-    });
-  });
-}
-
 export function startNodeProcess(options: StartOptions): BenchProcess {
   mkdirSync(options.logDirectory, { recursive: true });
   const logFile = join(options.logDirectory, `${options.name}.log`);
