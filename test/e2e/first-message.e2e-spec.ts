@@ -12,16 +12,9 @@ import {
 } from '@wechat-desk/wechat/push-client';
 import { waitFor } from '@wechat-desk/shared/testing';
 
-import { ADMIN, SystemUnderTest } from './support/system-under-test';
+import { DeskSession, pushTargetOf, type ChannelResponse } from './support/desk-session';
+import { SystemUnderTest } from './support/system-under-test';
 
-interface ChannelResponse {
-  id: string;
-  originalId: string;
-  appId: string;
-  callbackUrl: string;
-  token: string;
-  encodingAesKey: string;
-}
 interface TicketResponse {
   id: string;
   status: string;
@@ -54,35 +47,13 @@ const OPEN_ID = 'oE2eCustomer-0001_xyz';
 
 describe('a WeChat message, end to end', () => {
   const system = new SystemUnderTest();
-  let accessToken = '';
+  const session = new DeskSession(system);
+  const desk = <T>(method: string, path: string, body?: unknown) =>
+    session.request<T>(method, path, body);
   let channel: ChannelResponse;
 
-  async function desk<T>(
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<{ status: number; body: T }> {
-    const response = await fetch(`${system.urls['desk-api']}/api/v1${path}`, {
-      method,
-      headers: {
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-        ...(accessToken === '' ? {} : { Authorization: `Bearer ${accessToken}` }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: (await response.json()) as T };
-  }
-
   function target(): PushTarget {
-    return {
-      callbackUrl: `${system.urls.ingress}/wechat/${channel.id}`,
-      token: channel.token,
-      mode: 'secure',
-      encodingAesKey: channel.encodingAesKey,
-      appId: channel.appId,
-      openId: OPEN_ID,
-      originalId: channel.originalId,
-    };
+    return pushTargetOf(system, channel, OPEN_ID);
   }
 
   beforeAll(async () => {
@@ -94,9 +65,8 @@ describe('a WeChat message, end to end', () => {
     });
     expect(registered.status).toBe(201);
 
-    const login = await desk<{ accessToken: string }>('POST', '/auth/login', ADMIN);
-    expect(login.status).toBe(200);
-    accessToken = login.body.accessToken;
+    // Throws unless the desk answers 200.
+    await session.signIn();
     const department = await desk<{ id: string }>('POST', '/departments', { name: 'Support' });
     expect(department.status).toBe(201);
     const created = await desk<ChannelResponse>('POST', '/channels', {

@@ -10,14 +10,17 @@ import {
 } from '@wechat-desk/wechat/crypto';
 import type { ChannelRecord } from '@wechat-desk/shared/channel-directory';
 
-export interface PushQuery {
-  signature?: string;
-  timestamp?: string;
-  nonce?: string;
-  openid?: string;
-  encrypt_type?: string;
-  msg_signature?: string;
-}
+/** The query parameters WeChat sends with a push. */
+export const PUSH_QUERY_KEYS = [
+  'signature',
+  'timestamp',
+  'nonce',
+  'openid',
+  'encrypt_type',
+  'msg_signature',
+] as const;
+
+export type PushQuery = Partial<Record<(typeof PUSH_QUERY_KEYS)[number], string>>;
 
 /** Why a push was refused; the ingress maps each to WeChat-facing status codes. */
 export type PushRejection =

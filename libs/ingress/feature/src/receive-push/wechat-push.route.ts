@@ -1,16 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import { singleStrings } from '../query-params';
+import { PUSH_QUERY_KEYS } from './push-verification';
 import { ReceivePush } from './receive-push';
-
-const PUSH_QUERY_KEYS = [
-  'signature',
-  'timestamp',
-  'nonce',
-  'openid',
-  'encrypt_type',
-  'msg_signature',
-] as const;
 
 /**
  * `POST /wechat/:channelId`, registered on Fastify directly rather than through a Nest controller:
