@@ -10,13 +10,14 @@ import {
   ALL_ROUTING_KEYS,
   INBOUND_EVENT_ROUTING_KEYS,
   INBOUND_MESSAGE_ROUTING_KEYS,
-  type InboundEventRoutingKey,
   type InboundMessageRoutingKey,
   ROUTING_KEY_PATTERN,
   RoutingKeys,
+  type RoutingKey,
   WECHAT_EVENT_KEYS,
   WECHAT_MESSAGE_TYPE_KEYS,
 } from './routing-keys';
+import { CONTRACT_SAMPLES } from './test-support/contract-samples';
 
 const header = {
   channelId: '6b0c9d3e-1f35-4a8e-9c1e-2f8f0c5e7a10',
@@ -28,63 +29,15 @@ const msgId = '7250021412600020992';
 
 const message = { ...header, msgId, msgType: 'text', content: '你好 👋' };
 
-/** One valid payload per inbound key; `satisfies` keeps the table complete. */
-const validMessages = {
-  [RoutingKeys.wechatMessageText]: message,
-  [RoutingKeys.wechatMessageImage]: {
-    ...header,
-    msgId,
-    msgType: 'image',
-    picUrl: 'http://mmbiz.qpic.cn/mmbiz_jpg/x/0',
-    mediaId: 'm1',
-  },
-  [RoutingKeys.wechatMessageVoice]: {
-    ...header,
-    msgId,
-    msgType: 'voice',
-    mediaId: 'm1',
-    format: 'amr',
-    mediaId16K: 'm16',
-    recognition: '',
-  },
-  [RoutingKeys.wechatMessageVideo]: {
-    ...header,
-    msgId,
-    msgType: 'video',
-    mediaId: 'm1',
-    thumbMediaId: 't1',
-  },
-  [RoutingKeys.wechatMessageShortVideo]: {
-    ...header,
-    msgId,
-    msgType: 'shortvideo',
-    mediaId: 'm1',
-    thumbMediaId: 't1',
-  },
-  [RoutingKeys.wechatMessageLocation]: {
-    ...header,
-    msgId,
-    msgType: 'location',
-    latitude: 23.134521,
-    longitude: 113.358803,
-    scale: 20,
-    label: '广州',
-  },
-  [RoutingKeys.wechatMessageLink]: {
-    ...header,
-    msgId,
-    msgType: 'link',
-    title: 'T',
-    description: '',
-    url: 'weixin://not-quite-a-url',
-  },
-  [RoutingKeys.wechatMessageOther]: {
-    ...header,
-    msgId,
-    msgType: 'miniprogrampage',
-    fields: { MsgType: 'miniprogrampage', Title: 'x' },
-  },
-} satisfies Record<InboundMessageRoutingKey, object>;
+/** One valid payload per inbound key, from the samples every contract spec shares. */
+function samplesFor<K extends RoutingKey>(keys: readonly K[]): Pick<typeof CONTRACT_SAMPLES, K> {
+  return Object.fromEntries(keys.map((key) => [key, CONTRACT_SAMPLES[key]])) as Pick<
+    typeof CONTRACT_SAMPLES,
+    K
+  >;
+}
+
+const validMessages = samplesFor(INBOUND_MESSAGE_ROUTING_KEYS);
 
 function event(name: string, key = ''): typeof header & { event: string; dedupeKey: string } {
   return {
@@ -94,93 +47,7 @@ function event(name: string, key = ''): typeof header & { event: string; dedupeK
   };
 }
 
-const validEvents = {
-  [RoutingKeys.wechatEventSubscribe]: {
-    ...event('subscribe', 'qrscene_7'),
-    qrScene: '7',
-    ticket: 'T',
-  },
-  [RoutingKeys.wechatEventUnsubscribe]: event('unsubscribe'),
-  [RoutingKeys.wechatEventScan]: { ...event('SCAN', '7'), sceneKey: '7' },
-  [RoutingKeys.wechatEventLocation]: {
-    ...event('LOCATION'),
-    latitude: 23.137466,
-    longitude: 113.352425,
-    precision: 119.38504,
-  },
-  [RoutingKeys.wechatEventClick]: { ...event('CLICK', 'HELP'), eventKey: 'HELP' },
-  [RoutingKeys.wechatEventView]: { ...event('VIEW', 'www.qq.com'), url: 'www.qq.com', menuId: '1' },
-  [RoutingKeys.wechatEventScancodePush]: {
-    ...event('scancode_push', '6'),
-    eventKey: '6',
-    scanType: 'qrcode',
-    scanResult: '1',
-  },
-  [RoutingKeys.wechatEventScancodeWaitmsg]: {
-    ...event('scancode_waitmsg', '6'),
-    eventKey: '6',
-    scanType: 'barcode',
-    scanResult: '',
-  },
-  [RoutingKeys.wechatEventPicSysphoto]: {
-    ...event('pic_sysphoto', '6'),
-    eventKey: '6',
-    count: 1,
-    picMd5Sums: ['1b5f7c23b5bf75682a53e7b6d163e185'],
-  },
-  [RoutingKeys.wechatEventPicPhotoOrAlbum]: {
-    ...event('pic_photo_or_album', '6'),
-    eventKey: '6',
-    count: 0,
-    picMd5Sums: [],
-  },
-  [RoutingKeys.wechatEventPicWeixin]: {
-    ...event('pic_weixin', '6'),
-    eventKey: '6',
-    count: 2,
-    picMd5Sums: ['a', 'b'],
-  },
-  [RoutingKeys.wechatEventLocationSelect]: {
-    ...event('location_select', '6'),
-    eventKey: '6',
-    latitude: 23,
-    longitude: 113,
-    scale: 15,
-    label: '广州市海珠区客村艺苑路 106号',
-    poiName: '',
-  },
-  [RoutingKeys.wechatEventKfCreateSession]: {
-    ...event('kf_create_session'),
-    kfAccount: 'test1@test',
-  },
-  [RoutingKeys.wechatEventKfCloseSession]: {
-    ...event('kf_close_session'),
-    kfAccount: 'test1@test',
-  },
-  [RoutingKeys.wechatEventKfSwitchSession]: {
-    ...event('kf_switch_session'),
-    fromKfAccount: 'test1@test',
-    toKfAccount: 'test2@test',
-  },
-  [RoutingKeys.wechatEventTemplateSendJobFinish]: {
-    ...event('TEMPLATESENDJOBFINISH', '200163836'),
-    msgId: '200163836',
-    status: 'failed:user block',
-  },
-  [RoutingKeys.wechatEventMassSendJobFinish]: {
-    ...event('MASSSENDJOBFINISH', '1000001625'),
-    msgId: '1000001625',
-    status: 'err(30003)',
-    totalCount: 10,
-    sentCount: 8,
-    errorCount: 2,
-  },
-  [RoutingKeys.wechatEventOther]: {
-    ...event('view_miniprogram', 'pages/index'),
-    eventKey: 'pages/index',
-    fields: { Event: 'view_miniprogram', Nested: { item: [{ A: '1' }, { A: '2' }] } },
-  },
-} satisfies Record<InboundEventRoutingKey, object>;
+const validEvents = samplesFor(INBOUND_EVENT_ROUTING_KEYS);
 
 const validInbound: Array<[string, object]> = [
   ...Object.entries(validMessages),
