@@ -6,7 +6,7 @@ import { migrateAll } from '@wechat-desk/shared/persistence';
 import {
   REPOSITORY_ROOT,
   startServiceProcess,
-  stopServiceProcess,
+  stopProcess,
   waitUntilHealthy,
   type RunningService,
   type ServiceSpec,
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     }
     stopping = true;
     process.stdout.write('\nStopping…\n');
-    await Promise.all(services.map((service) => stopServiceProcess(service)));
+    await Promise.all(services.map((service) => stopProcess(service)));
     process.exit(0);
   };
   process.on('SIGINT', () => void stopAll());

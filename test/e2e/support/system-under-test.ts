@@ -16,7 +16,7 @@ import {
   freePort,
   REPOSITORY_ROOT,
   startServiceProcess,
-  stopServiceProcess,
+  stopProcess,
   waitUntilHealthy,
   type RunningService,
   type ServiceSpec,
@@ -109,7 +109,7 @@ export class SystemUnderTest {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.services.map((service) => stopServiceProcess(service)));
+    await Promise.all(this.services.map((service) => stopProcess(service)));
     for (const cleanup of this.cleanups.reverse()) {
       await cleanup().catch(() => undefined);
     }

@@ -5,7 +5,14 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { freePort, REPOSITORY_ROOT } from '../../launcher';
+import {
+  freePort,
+  REPOSITORY_ROOT,
+  startNodeProcess,
+  stopProcess,
+  waitUntilHealthy,
+  type NodeProcess,
+} from '../../launcher';
 import {
   Cleanups,
   createEnvironment,
@@ -26,10 +33,6 @@ import {
   processGroupCpuDeltaMs,
   processGroupCpuMs,
   startDeadBroker,
-  startNodeProcess,
-  stopProcess,
-  waitUntilReady,
-  type BenchProcess,
 } from './processes';
 import { PushGenerator, type PushSet } from './pushes';
 import {
@@ -63,6 +66,9 @@ interface Options {
   cpuProf: TargetKey[];
   maxClockSkewS: number;
 }
+
+/** A target under --cpu-prof writes its profile on exit: give it time before SIGKILL. */
+const PROFILE_GRACE_MS = 15_000;
 
 const TARGET_KEYS: readonly TargetKey[] = ['a', 'b', 'c', 'd'];
 const DEFAULT_TARGETS: readonly TargetKey[] = ['a', 'b', 'c', 'd'];
@@ -257,7 +263,7 @@ const write = (text: string): void => {
   process.stdout.write(text);
 };
 
-const running = new Set<BenchProcess>();
+const running = new Set<NodeProcess>();
 
 async function runTarget(
   target: TargetDefinition,
@@ -279,14 +285,13 @@ async function runTarget(
     port,
     env: target.env(port),
     logDirectory: runDirectory,
-    cwd: REPOSITORY_ROOT,
     nodeArgs: profiled ? ['--cpu-prof', `--cpu-prof-dir=${profileDirectory}`] : [],
   });
   running.add(child);
   let report: TargetReport;
   let stopped = false;
   try {
-    await waitUntilReady(child, target.readyRoute, {
+    await waitUntilHealthy(child, target.readyRoute, {
       allChecksUp: target.allChecksUp,
       ...(target.requiredUp === undefined ? {} : { requiredUp: target.requiredUp }),
     });
@@ -403,7 +408,7 @@ async function runTarget(
       const landed = Math.min(...Object.values(queues)) + (spooled ?? 0);
       report.queueCheck = { successAnswers, queues, spooled, ok: landed >= successAnswers };
     }
-    await stopProcess(child);
+    await stopProcess(child, PROFILE_GRACE_MS);
     running.delete(child);
     stopped = true;
     if (spool !== null && target.drainEnv !== undefined) {
@@ -420,7 +425,7 @@ async function runTarget(
     }
   } finally {
     if (!stopped) {
-      await stopProcess(child);
+      await stopProcess(child, PROFILE_GRACE_MS);
       running.delete(child);
     }
     await spool?.close();
@@ -491,7 +496,6 @@ async function measureDrain(
     port,
     env: drainEnv(port),
     logDirectory: runDirectory,
-    cwd: REPOSITORY_ROOT,
   });
   running.add(child);
   let died = false;
@@ -551,7 +555,7 @@ async function measureDrain(
       },
     };
   } finally {
-    await stopProcess(child);
+    await stopProcess(child, PROFILE_GRACE_MS);
     running.delete(child);
   }
 }
