@@ -12,6 +12,8 @@ import {
   WechatCryptoError,
 } from '@wechat-desk/wechat/crypto';
 
+import { requiredEnv } from './server-env';
+
 /**
  * Target (b): the practical limit for Node. node:http with no framework does what the ingress
  * must at least do: read the body, take `Encrypt` from it, check both signatures in constant time
@@ -20,21 +22,13 @@ import {
  * only after the confirm. Unlike the ingress it neither parses the inner XML nor validates fields.
  */
 
-function required(name: string): string {
-  const value = process.env[name];
-  if (value === undefined || value === '') {
-    throw new Error(`${name} is required`);
-  }
-  return value;
-}
-
-const port = Number(required('BENCH_PORT'));
-const token = required('BENCH_TOKEN');
-const encodingAesKey = required('BENCH_ENCODING_AES_KEY');
-const appId = required('BENCH_APP_ID');
-const channelId = required('BENCH_CHANNEL_ID');
-const exchange = required('BENCH_EXCHANGE');
-const routingKey = required('BENCH_ROUTING_KEY');
+const port = Number(requiredEnv('BENCH_PORT'));
+const token = requiredEnv('BENCH_TOKEN');
+const encodingAesKey = requiredEnv('BENCH_ENCODING_AES_KEY');
+const appId = requiredEnv('BENCH_APP_ID');
+const channelId = requiredEnv('BENCH_CHANNEL_ID');
+const exchange = requiredEnv('BENCH_EXCHANGE');
+const routingKey = requiredEnv('BENCH_ROUTING_KEY');
 const maxSkewS = Number(process.env['BENCH_MAX_CLOCK_SKEW_S'] ?? 300);
 const pushPath = `/wechat/${channelId}`;
 const BODY_LIMIT = 1_048_576;
@@ -142,7 +136,7 @@ function onRequest(req: IncomingMessage, res: ServerResponse): void {
 }
 
 async function main(): Promise<void> {
-  const model = await connect(required('RABBITMQ_URL'), {
+  const model = await connect(requiredEnv('RABBITMQ_URL'), {
     clientProperties: { connection_name: 'bench-bare' },
   });
   const confirmChannel = await model.createConfirmChannel();

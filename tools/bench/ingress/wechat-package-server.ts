@@ -1,21 +1,15 @@
 import express from 'express';
 import wechat from 'wechat';
 
+import { requiredEnv } from './server-env';
+
 /**
  * Target (c): what a Node developer would pick, node-webot's `wechat` express middleware in
  * secure mode. It checks msg_signature, decrypts and parses (xml2js); it publishes nothing and
  * acknowledges with the empty reply.
  */
 
-function required(name: string): string {
-  const value = process.env[name];
-  if (value === undefined || value === '') {
-    throw new Error(`${name} is required`);
-  }
-  return value;
-}
-
-const port = Number(required('BENCH_PORT'));
+const port = Number(requiredEnv('BENCH_PORT'));
 const app = express();
 app.get('/health', (_req, res) => {
   res.send('ok');
@@ -24,9 +18,9 @@ app.use(
   '/wechat',
   wechat(
     {
-      token: required('BENCH_TOKEN'),
-      appid: required('BENCH_APP_ID'),
-      encodingAESKey: required('BENCH_ENCODING_AES_KEY'),
+      token: requiredEnv('BENCH_TOKEN'),
+      appid: requiredEnv('BENCH_APP_ID'),
+      encodingAESKey: requiredEnv('BENCH_ENCODING_AES_KEY'),
     },
     (_req, res) => res.reply(''),
   ),
