@@ -1,6 +1,12 @@
 import { getMetadataStorage, validateSync, type ValidationError } from 'class-validator';
 
 import { ChannelUpdatedV1 } from './events/channel-updated.v1';
+import { ConversationContactUpdatedV1 } from './events/conversation-contact-updated.v1';
+import {
+  ConversationAttachmentFailedV1,
+  ConversationAttachmentStoredV1,
+  ConversationMediaRequestedV1,
+} from './events/conversation-media.v1';
 import { ConversationMessageRecordedV1 } from './events/conversation-message-recorded.v1';
 import { OutboundReplyFailedV1 } from './events/outbound-reply-failed.v1';
 import { OutboundReplyRequestedV1 } from './events/outbound-reply-requested.v1';
@@ -8,6 +14,7 @@ import { OutboundReplySentV1 } from './events/outbound-reply-sent.v1';
 import { TicketCreatedV1 } from './events/ticket-created.v1';
 import { TicketMessageAddedV1 } from './events/ticket-message-added.v1';
 import { TicketSettingsUpdatedV1 } from './events/ticket-settings-updated.v1';
+import { TicketStatusChangedV1, TicketStatusChangeRequestedV1 } from './events/ticket-status.v1';
 import {
   WechatClickEventV1,
   WechatKfCloseSessionEventV1,
@@ -77,9 +84,15 @@ export const EventCatalogue = {
   [RoutingKeys.wechatEventMassSendJobFinish]: WechatMassSendJobFinishEventV1,
   [RoutingKeys.wechatEventOther]: WechatOtherEventV1,
   [RoutingKeys.conversationMessageRecorded]: ConversationMessageRecordedV1,
+  [RoutingKeys.conversationMediaRequested]: ConversationMediaRequestedV1,
+  [RoutingKeys.conversationAttachmentStored]: ConversationAttachmentStoredV1,
+  [RoutingKeys.conversationAttachmentFailed]: ConversationAttachmentFailedV1,
+  [RoutingKeys.conversationContactUpdated]: ConversationContactUpdatedV1,
   [RoutingKeys.ticketSettingsUpdated]: TicketSettingsUpdatedV1,
   [RoutingKeys.ticketCreated]: TicketCreatedV1,
   [RoutingKeys.ticketMessageAdded]: TicketMessageAddedV1,
+  [RoutingKeys.ticketStatusChangeRequested]: TicketStatusChangeRequestedV1,
+  [RoutingKeys.ticketStatusChanged]: TicketStatusChangedV1,
   [RoutingKeys.outboundReplyRequested]: OutboundReplyRequestedV1,
   [RoutingKeys.outboundReplySent]: OutboundReplySentV1,
   [RoutingKeys.outboundReplyFailed]: OutboundReplyFailedV1,

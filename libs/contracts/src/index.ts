@@ -17,6 +17,16 @@ export {
   type EncryptionMode,
   type ReplyPolicy,
 } from './events/channel-updated.v1';
+export { ConversationContactUpdatedV1 } from './events/conversation-contact-updated.v1';
+export {
+  ATTACHMENT_ROLES,
+  ConversationAttachmentFailedV1,
+  ConversationAttachmentStoredV1,
+  ConversationMediaRequestedV1,
+  MEDIA_MESSAGE_TYPES,
+  type AttachmentRole,
+  type MediaMessageType,
+} from './events/conversation-media.v1';
 export {
   ConversationMessageRecordedV1,
   MESSAGE_DIRECTIONS,
@@ -31,6 +41,12 @@ export {
 export { OutboundReplySentV1 } from './events/outbound-reply-sent.v1';
 export { TicketCreatedV1, TICKET_STATUSES, type TicketStatus } from './events/ticket-created.v1';
 export { TicketMessageAddedV1 } from './events/ticket-message-added.v1';
+export {
+  TICKET_STATUS_CAUSES,
+  TicketStatusChangedV1,
+  TicketStatusChangeRequestedV1,
+  type TicketStatusCause,
+} from './events/ticket-status.v1';
 export {
   CONVERSION_TIMER_MINUTES,
   TicketSettingsUpdatedV1,
