@@ -2,6 +2,7 @@ import { conversationMigrations } from '@wechat-desk/conversation/feature';
 import { deskMigrations } from '@wechat-desk/desk/data-access';
 import { ingressMigrations } from '@wechat-desk/ingress/feature';
 import { outboundMigrations } from '@wechat-desk/outbound/feature';
+import { blobStoreMigrations } from '@wechat-desk/shared/blob-store';
 import { loadConfig } from '@wechat-desk/shared/config';
 import { migrateAll, type ServiceMigrations } from '@wechat-desk/shared/persistence';
 import { ticketingMigrations } from '@wechat-desk/ticketing/feature';
@@ -13,6 +14,7 @@ export const ALL_MIGRATIONS: ServiceMigrations[] = [
   { schema: 'conversation', migrations: conversationMigrations },
   { schema: 'ticketing', migrations: ticketingMigrations },
   { schema: 'outbound', migrations: outboundMigrations },
+  { schema: 'blobs', migrations: blobStoreMigrations },
 ];
 
 async function main(): Promise<void> {

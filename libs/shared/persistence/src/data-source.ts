@@ -6,6 +6,8 @@ export const SERVICE_SCHEMAS = [
   'ticketing',
   'outbound',
   'desk',
+  // Not a service: the shared media store (libs/shared/blob-store), readable by every service.
+  'blobs',
 ] as const;
 export type ServiceSchema = (typeof SERVICE_SCHEMAS)[number];
 
