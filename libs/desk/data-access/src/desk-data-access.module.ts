@@ -5,6 +5,7 @@ import { AssociationRepository } from './repositories/association.repository';
 import { AuditLogRepository } from './repositories/audit-log.repository';
 import { ChannelRepository } from './repositories/channel.repository';
 import { DepartmentRepository } from './repositories/department.repository';
+import { LiveEventRepository } from './repositories/live-event.repository';
 import { LoginFailureRepository } from './repositories/login-failure.repository';
 import { MessageViewRepository } from './repositories/message-view.repository';
 import { SessionRepository } from './repositories/session.repository';
@@ -15,6 +16,7 @@ const repositories = [
   AgentRepository,
   AssociationRepository,
   AuditLogRepository,
+  LiveEventRepository,
   LoginFailureRepository,
   ChannelRepository,
   DepartmentRepository,

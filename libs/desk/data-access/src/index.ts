@@ -51,6 +51,14 @@ export {
   type AuditPage,
   type NewAuditEntry,
 } from './repositories/audit-log.repository';
+export {
+  LIVE_EVENT_TYPES,
+  LIVE_EVENTS_NOTIFY_CHANNEL,
+  LiveEventRepository,
+  type LiveEvent,
+  type LiveEventType,
+  type NewLiveEvent,
+} from './repositories/live-event.repository';
 export { LoginFailureRepository } from './repositories/login-failure.repository';
 export type { Change, TransactionHook } from './repositories/transaction-hook';
 export {

@@ -1,10 +1,12 @@
 import { DeskInitial1764040000000 } from './1764040000000-desk-initial';
 import { DeskTicketSettings1764100002000 } from './1764100002000-desk-ticket-settings';
 import { DeskPeopleAndScope1764100000000 } from './1764100000000-desk-people-and-scope';
+import { DeskLiveEvents1764200002000 } from './1764200002000-desk-live-events';
 
 /** In order; tools/migrate.ts runs them in the desk schema. */
 export const deskMigrations = [
   DeskInitial1764040000000,
   DeskPeopleAndScope1764100000000,
   DeskTicketSettings1764100002000,
+  DeskLiveEvents1764200002000,
 ];
