@@ -327,7 +327,7 @@ export class SpoolCounter {
   }
 }
 
-async function deleteNamespace(
+export async function deleteNamespace(
   rabbitUrl: string,
   namespace: string,
   retryDelaysMs: readonly number[],
@@ -342,7 +342,7 @@ async function deleteNamespace(
   });
 }
 
-async function deleteRedisPrefix(redisUrl: string, prefix: string): Promise<void> {
+export async function deleteRedisPrefix(redisUrl: string, prefix: string): Promise<void> {
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
   try {
     await redis.connect();

@@ -15,6 +15,7 @@ export interface BenchChannel {
 export interface WirePush {
   path: string;
   body: Buffer;
+  openId: string;
 }
 
 export interface PushSet {
@@ -120,7 +121,7 @@ export class PushGenerator {
       const url = new URL(built.url);
       const body = Buffer.from(built.body, 'utf8');
       bodyBytes += body.length;
-      return { path: `${url.pathname}${url.search}`, body };
+      return { path: `${url.pathname}${url.search}`, body, openId: spec.openId };
     });
     return { timestamp, pushes, bodyBytes };
   }

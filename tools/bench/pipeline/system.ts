@@ -1,0 +1,222 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+
+import { Client } from 'pg';
+
+import { dropDatabase, migrateAll } from '@wechat-desk/shared/persistence';
+import { verifyCallbackUrl } from '@wechat-desk/wechat/push-client';
+
+import {
+  freePort,
+  REPOSITORY_ROOT,
+  startServiceProcess,
+  stopProcess,
+  waitUntilHealthy,
+  type RunningService,
+  type ServiceSpec,
+} from '../../launcher';
+import { ALL_MIGRATIONS } from '../../migrate';
+import { Cleanups, deleteNamespace, deleteRedisPrefix } from '../ingress/environment';
+import type { BenchChannel } from '../ingress/pushes';
+
+const ADMIN = { email: 'bench@wechat-desk.test', password: 'bench-admin-password-1' };
+
+export type WorkerCounts = Record<'conversation' | 'ticketing' | 'desk-api', number>;
+
+/** The whole system as processes from dist/, on a database, namespace and Redis prefix of its own. */
+export class PipelineSystem {
+  readonly services: RunningService[] = [];
+  ingressUrl = '';
+  deskApiUrl = '';
+  simulatorUrl = '';
+  databaseUrl = '';
+  accessToken = '';
+
+  constructor(private readonly cleanups: Cleanups) {}
+
+  async start(workers: WorkerCounts): Promise<void> {
+    const suffix = randomBytes(4).toString('hex');
+    const databaseUrl = new URL(
+      process.env['DATABASE_URL'] || 'postgres://postgres@localhost:5432/x',
+    );
+    databaseUrl.pathname = `/wechat_desk_bench_pipeline_${suffix}`;
+    this.databaseUrl = databaseUrl.toString();
+    const rabbitUrl = process.env['RABBITMQ_URL'] || 'amqp://guest:guest@localhost:5672';
+    const redisUrl = process.env['REDIS_URL'] || 'redis://localhost:6379';
+    const namespace = `bench-pipeline-${suffix}`;
+    const redisPrefix = `bench:pipeline:${suffix}:`;
+    const retryDelaysMs = [1_000, 5_000, 30_000];
+
+    this.cleanups.add('database', () => dropDatabase(this.databaseUrl));
+    this.cleanups.add('RabbitMQ namespace', () =>
+      deleteNamespace(rabbitUrl, namespace, retryDelaysMs, []),
+    );
+    this.cleanups.add('Redis prefix', () => deleteRedisPrefix(redisUrl, redisPrefix));
+    await migrateAll(this.databaseUrl, ALL_MIGRATIONS);
+
+    const ports = {
+      'wechat-sim': await freePort(),
+      ingress: await freePort(),
+      outbound: await freePort(),
+    };
+    this.simulatorUrl = `http://127.0.0.1:${ports['wechat-sim']}`;
+    this.ingressUrl = `http://127.0.0.1:${ports.ingress}`;
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env['PATH'],
+      HOME: process.env['HOME'],
+      NODE_ENV: 'production',
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'log',
+      MASTER_KEY: randomBytes(32).toString('hex'),
+      DATABASE_URL: this.databaseUrl,
+      RABBITMQ_URL: rabbitUrl,
+      REDIS_URL: redisUrl,
+      RABBITMQ_RETRY_DELAYS_MS: retryDelaysMs.join(','),
+      MESSAGING_NAMESPACE: namespace,
+      REDIS_KEY_PREFIX: redisPrefix,
+      WECHAT_API_BASE_URL: this.simulatorUrl,
+      PUBLIC_BASE_URL: this.ingressUrl,
+      HTTP_HOST: '127.0.0.1',
+      BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
+      BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+    };
+    const logDirectory = join(REPOSITORY_ROOT, '.run', 'bench', `pipeline-${Date.now()}`);
+    const specs: ServiceSpec[] = [
+      {
+        app: 'wechat-sim',
+        port: ports['wechat-sim'],
+        env: { ...env, WECHAT_SIM_PORT: String(ports['wechat-sim']) },
+      },
+      { app: 'ingress', port: ports.ingress, env: { ...env, INGRESS_PORT: String(ports.ingress) } },
+      {
+        app: 'outbound',
+        port: ports.outbound,
+        env: { ...env, OUTBOUND_PORT: String(ports.outbound) },
+      },
+    ];
+    const portVariables = {
+      conversation: 'CONVERSATION_PORT',
+      ticketing: 'TICKETING_PORT',
+      'desk-api': 'DESK_API_PORT',
+    } as const;
+    for (const app of ['conversation', 'ticketing', 'desk-api'] as const) {
+      for (let index = 1; index <= workers[app]; index++) {
+        const port = await freePort();
+        specs.push({
+          app,
+          instance: workers[app] > 1 ? `${app}-${index}` : app,
+          port,
+          env: { ...env, [portVariables[app]]: String(port) },
+        });
+        if (app === 'desk-api' && index === 1) {
+          this.deskApiUrl = `http://127.0.0.1:${port}`;
+        }
+      }
+    }
+    for (const spec of specs) {
+      const service = startServiceProcess(spec, logDirectory);
+      this.services.push(service);
+      this.cleanups.add(service.name, () => stopProcess(service));
+    }
+    await Promise.all(
+      this.services.map((service) =>
+        waitUntilHealthy(
+          service,
+          service.spec.app === 'wechat-sim' ? '/health/live' : '/health/ready',
+        ),
+      ),
+    );
+    process.stdout.write(`logs: ${logDirectory}\n`);
+  }
+
+  /** Signs in, registers a WeChat account at the simulator and connects it as a secure channel. */
+  async createChannel(): Promise<BenchChannel> {
+    const login = await this.desk<{ accessToken: string }>('POST', '/auth/login', ADMIN);
+    this.accessToken = login.accessToken;
+    const account = {
+      appId: `wx${randomBytes(8).toString('hex')}`,
+      appSecret: randomBytes(16).toString('hex'),
+      originalId: `gh_${randomBytes(6).toString('hex')}`,
+    };
+    const registered = await fetch(`${this.simulatorUrl}/sim/accounts`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(account),
+    });
+    if (registered.status !== 201) {
+      throw new Error(`the simulator refused the account: ${registered.status}`);
+    }
+    const department = await this.desk<{ id: string }>('POST', '/departments', {
+      name: 'Benchmark team',
+    });
+    const channel = await this.desk<{ id: string; token: string; encodingAesKey: string }>(
+      'POST',
+      '/channels',
+      { name: 'Benchmark', ...account, departmentId: department.id },
+    );
+    const benchChannel: BenchChannel = {
+      channelId: channel.id,
+      appId: account.appId,
+      originalId: account.originalId,
+      token: channel.token,
+      encodingAesKey: channel.encodingAesKey,
+    };
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline) {
+      const verified = await verifyCallbackUrl({
+        callbackUrl: `${this.ingressUrl}/wechat/${channel.id}`,
+        token: channel.token,
+        mode: 'secure',
+        encodingAesKey: channel.encodingAesKey,
+        appId: account.appId,
+        originalId: account.originalId,
+      });
+      if (verified.status === 200) {
+        return benchChannel;
+      }
+      await new Promise((resolveSleep) => setTimeout(resolveSleep, 200));
+    }
+    throw new Error('the ingress did not learn the channel within 15 s');
+  }
+
+  /** Tickets the desk API lists (walks every page). */
+  async countTickets(): Promise<number> {
+    let count = 0;
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`;
+      const page: { items: unknown[]; nextCursor: string | null } = await this.desk(
+        'GET',
+        `/tickets?limit=100${query}`,
+      );
+      count += page.items.length;
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    return count;
+  }
+
+  async query<T>(sql: string): Promise<T[]> {
+    const client = new Client({ connectionString: this.databaseUrl });
+    await client.connect();
+    try {
+      return (await client.query(sql)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+
+  private async desk<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.deskApiUrl}/api/v1${path}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...(this.accessToken === '' ? {} : { Authorization: `Bearer ${this.accessToken}` }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (!response.ok) {
+      throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
+    }
+    return (await response.json()) as T;
+  }
+}
