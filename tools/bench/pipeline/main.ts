@@ -205,23 +205,21 @@ async function main(): Promise<void> {
 
     const perPush = (ms: number | null): string =>
       ms === null ? 'n/a' : `${((ms * 1000) / sent.length).toFixed(0)} µs`;
+    const delta = (before: number | null | undefined, after: number | null | undefined) =>
+      before === null || before === undefined || after === null || after === undefined
+        ? null
+        : after - before;
     out.push(`CPU per push over the run (send and drain, ${(drainedMs / 1000).toFixed(1)} s):`);
     pids.forEach(({ name }, index) => {
-      const before = cpuBefore.services[index];
-      const after = cpuAfter.services[index];
       out.push(
-        `  ${name.padEnd(16)} ${perPush(before == null || after == null ? null : after - before)}`,
+        `  ${name.padEnd(16)} ${perPush(delta(cpuBefore.services[index], cpuAfter.services[index]))}`,
       );
     });
     out.push(
       `  ${'postgres'.padEnd(16)} ${perPush(processGroupCpuDeltaMs(cpuBefore.postgres, cpuAfter.postgres))}`,
     );
-    out.push(
-      `  ${'rabbitmq'.padEnd(16)} ${perPush(cpuBefore.broker === null || cpuAfter.broker === null ? null : cpuAfter.broker - cpuBefore.broker)}`,
-    );
-    out.push(
-      `  ${'redis'.padEnd(16)} ${perPush(cpuBefore.redis === null || cpuAfter.redis === null ? null : cpuAfter.redis - cpuBefore.redis)}`,
-    );
+    out.push(`  ${'rabbitmq'.padEnd(16)} ${perPush(delta(cpuBefore.broker, cpuAfter.broker))}`);
+    out.push(`  ${'redis'.padEnd(16)} ${perPush(delta(cpuBefore.redis, cpuAfter.redis))}`);
     out.push(
       `  ${'load generator'.padEnd(16)} ${perPush((cpuAfter.self.user + cpuAfter.self.system) / 1000)}`,
     );
