@@ -20,16 +20,26 @@ export type ServiceName = (typeof SERVICE_NAMES)[number];
  */
 export const SUBSCRIPTIONS: Readonly<Record<ServiceName, readonly RoutingKey[]>> = {
   ingress: [RoutingKeys.channelUpdated],
-  conversation: [...INBOUND_MESSAGE_ROUTING_KEYS, ...INBOUND_EVENT_ROUTING_KEYS],
+  conversation: [
+    ...INBOUND_MESSAGE_ROUTING_KEYS,
+    ...INBOUND_EVENT_ROUTING_KEYS,
+    RoutingKeys.conversationMediaRequested,
+    RoutingKeys.channelUpdated,
+  ],
   ticketing: [
     RoutingKeys.conversationMessageRecorded,
     RoutingKeys.channelUpdated,
     RoutingKeys.ticketSettingsUpdated,
+    RoutingKeys.ticketStatusChangeRequested,
   ],
   outbound: [RoutingKeys.outboundReplyRequested, RoutingKeys.channelUpdated],
   'desk-api': [
     RoutingKeys.ticketCreated,
     RoutingKeys.ticketMessageAdded,
+    RoutingKeys.ticketStatusChanged,
+    RoutingKeys.conversationAttachmentStored,
+    RoutingKeys.conversationAttachmentFailed,
+    RoutingKeys.conversationContactUpdated,
     RoutingKeys.outboundReplySent,
     RoutingKeys.outboundReplyFailed,
   ],

@@ -3,6 +3,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { channelDirectoryTableSql } from '@wechat-desk/shared/channel-directory';
 import { outboxTableSql } from '@wechat-desk/shared/persistence';
 
+import { TicketingTicketSpans1764200000000 } from './ticket-spans.migration';
 import { TicketingTimerSettings1764100002000 } from './timer-settings.migration';
 
 export class TicketingInitial1764030000000 implements MigrationInterface {
@@ -50,4 +51,5 @@ export class TicketingInitial1764030000000 implements MigrationInterface {
 export const ticketingMigrations = [
   TicketingInitial1764030000000,
   TicketingTimerSettings1764100002000,
+  TicketingTicketSpans1764200000000,
 ];

@@ -1,6 +1,8 @@
 export {
-  decideTicketForMessage,
+  decideTicket,
   DEFAULT_CONVERSION_TIMER_MINUTES,
-  type CurrentTicket,
   type TicketDecision,
+  type TicketsAroundMessage,
+  type TicketSpan,
+  type TicketStatus,
 } from './ticket-decision';

@@ -4,11 +4,12 @@ import { ChannelDirectoryModule } from '@wechat-desk/shared/channel-directory';
 import { TicketRepository, TimerSettingsRepository } from '@wechat-desk/ticketing/data-access';
 
 import { AttachInboundMessage } from './attach-inbound-message/attach-inbound-message';
+import { ChangeTicketStatus } from './change-ticket-status/change-ticket-status';
 import { TicketingController } from './ticketing.controller';
 
 @Module({
   imports: [ChannelDirectoryModule.register({ cached: false })],
   controllers: [TicketingController],
-  providers: [TicketRepository, TimerSettingsRepository, AttachInboundMessage],
+  providers: [TicketRepository, TimerSettingsRepository, AttachInboundMessage, ChangeTicketStatus],
 })
 export class TicketingFeatureModule {}

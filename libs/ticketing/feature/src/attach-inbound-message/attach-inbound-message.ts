@@ -5,21 +5,23 @@ import {
   RoutingKeys,
   type ConversationMessageRecordedV1,
   type EventEnvelope,
+  type TicketStatusChangedV1,
 } from '@wechat-desk/contracts';
 import { ChannelDirectory } from '@wechat-desk/shared/channel-directory';
 import { TicketRepository, TimerSettingsRepository } from '@wechat-desk/ticketing/data-access';
-import {
-  decideTicketForMessage,
-  DEFAULT_CONVERSION_TIMER_MINUTES,
-} from '@wechat-desk/ticketing/domain';
+import { assertNever } from '@wechat-desk/shared/util';
+import { decideTicket, DEFAULT_CONVERSION_TIMER_MINUTES } from '@wechat-desk/ticketing/domain';
 
 export class ChannelNotYetKnownError extends Error {
   override name = 'ChannelNotYetKnownError';
 }
 
 /**
- * Puts a customer's recorded message into a ticket, deciding with the conversion timer. The
- * customer's row is locked for the decision, so a burst handled by many workers yields one ticket.
+ * Puts a customer's recorded message into a ticket, deciding with the conversion timer among the
+ * customer's tickets around the message's CreateTime (so late messages land where they were
+ * written), and reopens the ticket if the decision says so. The customer's row is locked for the
+ * decision, so a burst handled by many workers yields one ticket. A message already attached (a
+ * redelivery) changes nothing.
  */
 @Injectable()
 export class AttachInboundMessage {
@@ -41,11 +43,12 @@ export class AttachInboundMessage {
     const sentAt = new Date(message.sentAt);
     const context = { correlationId: cause.correlationId, causationId: cause.id };
     await this.tickets.transaction(async (manager) => {
-      const current = await this.tickets.lockContact(manager, message.contactId);
+      await this.tickets.lockContact(manager, message.contactId);
       if (await this.tickets.isMessageAttached(manager, message.messageId)) {
         return;
       }
-      const decision = decideTicketForMessage(current, sentAt, timerMinutes);
+      const around = await this.tickets.findTicketsAround(manager, message.contactId, sentAt);
+      const decision = decideTicket(around, sentAt, timerMinutes);
       const events: EventEnvelope[] = [];
       let ticketId: string;
       switch (decision.kind) {
@@ -76,21 +79,33 @@ export class AttachInboundMessage {
           );
           break;
         }
-        case 'reopen':
-          await this.tickets.reopenTicket(manager, decision.ticketId);
+        case 'reopen': {
           ticketId = decision.ticketId;
+          const reopened = await this.tickets.reopen(manager, ticketId);
+          events.push(
+            createEnvelope(
+              RoutingKeys.ticketStatusChanged,
+              {
+                ticketId,
+                channelId: reopened.channelId,
+                departmentId: reopened.departmentId,
+                status: 'open',
+                version: reopened.version,
+                cause: 'customer-message',
+                changedAt: new Date().toISOString(),
+              } satisfies TicketStatusChangedV1,
+              context,
+            ),
+          );
           break;
+        }
         case 'join':
           ticketId = decision.ticketId;
           break;
+        default:
+          return assertNever(decision);
       }
-      await this.tickets.attachMessage(
-        manager,
-        message.contactId,
-        ticketId,
-        message.messageId,
-        sentAt,
-      );
+      await this.tickets.attachMessage(manager, ticketId, message.messageId, sentAt);
       events.push(
         createEnvelope(
           RoutingKeys.ticketMessageAdded,
