@@ -1,9 +1,13 @@
 import { Module } from '@nestjs/common';
 
 import { AgentRepository } from './repositories/agent.repository';
+import { AgentScopeRepository } from './repositories/agent-scope.repository';
+import { AssignmentRepository } from './repositories/assignment.repository';
 import { AssociationRepository } from './repositories/association.repository';
+import { AttachmentViewRepository } from './repositories/attachment-view.repository';
 import { AuditLogRepository } from './repositories/audit-log.repository';
 import { ChannelRepository } from './repositories/channel.repository';
+import { ContactViewRepository } from './repositories/contact-view.repository';
 import { DepartmentRepository } from './repositories/department.repository';
 import { LiveEventRepository } from './repositories/live-event.repository';
 import { LoginFailureRepository } from './repositories/login-failure.repository';
@@ -11,11 +15,17 @@ import { MessageViewRepository } from './repositories/message-view.repository';
 import { SessionRepository } from './repositories/session.repository';
 import { TicketSettingsRepository } from './repositories/ticket-settings.repository';
 import { TicketViewRepository } from './repositories/ticket-view.repository';
+import { DeskTransactions } from './repositories/transactions';
 
 const repositories = [
   AgentRepository,
+  AgentScopeRepository,
+  AssignmentRepository,
   AssociationRepository,
+  AttachmentViewRepository,
   AuditLogRepository,
+  ContactViewRepository,
+  DeskTransactions,
   LiveEventRepository,
   LoginFailureRepository,
   ChannelRepository,

@@ -1,6 +1,7 @@
 export { DeskDataAccessModule } from './desk-data-access.module';
 export {
   AGENT_ROLES,
+  ASSIGNMENT_MODES,
   AgentDepartmentEntity,
   AgentEntity,
   ChannelEntity,
@@ -11,6 +12,7 @@ export {
   SessionEntity,
   TicketViewEntity,
   type AgentRole,
+  type AssignmentMode,
   type DeliveryStatus,
 } from './entities';
 export { ForeignKeyViolationError, UniqueViolationError } from './errors';
@@ -25,6 +27,11 @@ export {
   type BootstrapAdminOutcome,
   type NewAgent,
 } from './repositories/agent.repository';
+export {
+  AgentScopeRepository,
+  type LiveSession,
+  type ScopePair,
+} from './repositories/agent-scope.repository';
 export {
   CHANNEL_APP_ID_UNIQUE,
   CHANNEL_DEPARTMENT_FK,
@@ -46,6 +53,19 @@ export {
   AssociationRepository,
 } from './repositories/association.repository';
 export {
+  AssignmentRepository,
+  type AssignmentCandidate,
+} from './repositories/assignment.repository';
+export {
+  AttachmentViewRepository,
+  type AttachmentStatus,
+  type AttachmentView,
+  type FailedAttachment,
+  type ServableAttachment,
+  type StoredAttachment,
+} from './repositories/attachment-view.repository';
+export { ContactViewRepository, type ContactState } from './repositories/contact-view.repository';
+export {
   AuditLogRepository,
   type AuditEntry,
   type AuditPage,
@@ -63,11 +83,12 @@ export { LoginFailureRepository } from './repositories/login-failure.repository'
 export type { Change, TransactionHook } from './repositories/transaction-hook';
 export {
   MessageViewRepository,
+  type DeliveryOutcome,
   type MessageView,
   type OutboundMessage,
-  type RecordMessageOutcome,
   type TicketMessage,
 } from './repositories/message-view.repository';
+export { DeskTransactions } from './repositories/transactions';
 export { SessionRepository, type NewSession } from './repositories/session.repository';
 export type { TicketScope } from './repositories/ticket-scope';
 export {

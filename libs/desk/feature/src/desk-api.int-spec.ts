@@ -281,6 +281,7 @@ describe('desk-api', () => {
       id: expect.any(String),
       name: 'Support',
       active: true,
+      assignmentMode: 'round-robin',
       createdAt: expect.any(String),
     });
     support = created.body;

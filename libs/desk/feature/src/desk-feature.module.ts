@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 
 import { DeskDataAccessModule } from '@wechat-desk/desk/data-access';
+import { BlobStoreModule } from '@wechat-desk/shared/blob-store';
 
 import { AgentsController } from './agents/agents.controller';
 import { CreateAgent } from './agents/create-agent/create-agent';
@@ -9,6 +10,8 @@ import { GetAgent } from './agents/get-agent/get-agent';
 import { ListAgents } from './agents/list-agents/list-agents';
 import { UpdateAgent } from './agents/update-agent/update-agent';
 import { AgentChannels } from './associations/agent-channels';
+import { AttachmentsController } from './attachments/attachments.controller';
+import { GetAttachment } from './attachments/get-attachment/get-attachment';
 import { AssociationsController } from './associations/associations.controller';
 import { AuditLog } from './audit/audit-log';
 import { AuditLogController } from './audit/audit-log.controller';
@@ -32,15 +35,26 @@ import { CreateDepartment } from './departments/create-department/create-departm
 import { DepartmentsController } from './departments/departments.controller';
 import { ListDepartments } from './departments/list-departments/list-departments';
 import { UpdateDepartment } from './departments/update-department/update-department';
+import { TicketAssigner } from './tickets/assignment/ticket-assigner';
+import { ConversationEventsController } from './tickets/conversation-events.controller';
 import { GetTicket } from './tickets/get-ticket/get-ticket';
 import { ListTicketMessages } from './tickets/list-ticket-messages/list-ticket-messages';
 import { ListTickets } from './tickets/list-tickets/list-tickets';
+import { ProjectAttachment } from './tickets/project-attachment/project-attachment';
+import { ProjectContact } from './tickets/project-contact/project-contact';
 import { ProjectReplyOutcome } from './tickets/project-reply-outcome/project-reply-outcome';
 import { ProjectTicketCreated } from './tickets/project-ticket-created/project-ticket-created';
 import { ProjectTicketMessage } from './tickets/project-ticket-message/project-ticket-message';
+import { ProjectTicketStatus } from './tickets/project-ticket-status/project-ticket-status';
 import { SendReply } from './tickets/send-reply/send-reply';
 import { TicketEventsController } from './tickets/ticket-events.controller';
 import { TicketsController } from './tickets/tickets.controller';
+import { UpdateTicket } from './tickets/update-ticket/update-ticket';
+import { LiveEventHub } from './stream/live-event-hub';
+import { LiveEventRetention } from './stream/live-event-retention';
+import { liveStreamSettingsProvider } from './stream/live-stream-settings';
+import { StreamController } from './stream/stream.controller';
+import { StreamMetrics } from './stream/stream-metrics';
 import { TicketSettings } from './ticket-settings/ticket-settings';
 import { TicketSettingsController } from './ticket-settings/ticket-settings.controller';
 
@@ -50,7 +64,7 @@ import { TicketSettingsController } from './ticket-settings/ticket-settings.cont
  * global, so a new controller is authenticated, validated and answers errors alike by default.
  */
 @Module({
-  imports: [DeskDataAccessModule],
+  imports: [DeskDataAccessModule, BlobStoreModule],
   controllers: [
     AuthController,
     DepartmentsController,
@@ -60,7 +74,10 @@ import { TicketSettingsController } from './ticket-settings/ticket-settings.cont
     ChannelsController,
     TicketsController,
     TicketEventsController,
+    ConversationEventsController,
+    AttachmentsController,
     TicketSettingsController,
+    StreamController,
   ],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },
@@ -92,6 +109,16 @@ import { TicketSettingsController } from './ticket-settings/ticket-settings.cont
     ProjectTicketCreated,
     ProjectTicketMessage,
     ProjectReplyOutcome,
+    ProjectTicketStatus,
+    ProjectAttachment,
+    ProjectContact,
+    TicketAssigner,
+    UpdateTicket,
+    GetAttachment,
+    liveStreamSettingsProvider,
+    StreamMetrics,
+    LiveEventHub,
+    LiveEventRetention,
   ],
 })
 export class DeskFeatureModule {}

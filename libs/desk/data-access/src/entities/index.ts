@@ -9,7 +9,7 @@ import { TicketViewEntity } from './ticket-view.entity';
 export { AgentDepartmentEntity } from './agent-department.entity';
 export { AGENT_ROLES, AgentEntity, type AgentRole } from './agent.entity';
 export { ChannelEntity } from './channel.entity';
-export { DepartmentEntity } from './department.entity';
+export { ASSIGNMENT_MODES, DepartmentEntity, type AssignmentMode } from './department.entity';
 export { DELIVERY_STATUSES, MessageViewEntity, type DeliveryStatus } from './message-view.entity';
 export { SessionEntity } from './session.entity';
 export { TicketViewEntity } from './ticket-view.entity';

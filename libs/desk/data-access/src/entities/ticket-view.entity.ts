@@ -18,6 +18,10 @@ export class TicketViewEntity {
   @Column({ type: 'text' })
   status!: TicketStatus;
 
+  /** Version of the status shown (ticketing's; created is 1): older status events are ignored. */
+  @Column({ name: 'status_version', type: 'integer', default: 1 })
+  statusVersion!: number;
+
   @Column({ name: 'channel_id', type: 'uuid' })
   channelId!: string;
 

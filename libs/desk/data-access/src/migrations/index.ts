@@ -2,6 +2,8 @@ import { DeskInitial1764040000000 } from './1764040000000-desk-initial';
 import { DeskTicketSettings1764100002000 } from './1764100002000-desk-ticket-settings';
 import { DeskPeopleAndScope1764100000000 } from './1764100000000-desk-people-and-scope';
 import { DeskLiveEvents1764200002000 } from './1764200002000-desk-live-events';
+import { DeskAssignment1764200003000 } from './1764200003000-desk-assignment';
+import { DeskAttachmentAndContactViews1764200004000 } from './1764200004000-desk-attachment-and-contact-views';
 
 /** In order; tools/migrate.ts runs them in the desk schema. */
 export const deskMigrations = [
@@ -9,4 +11,6 @@ export const deskMigrations = [
   DeskPeopleAndScope1764100000000,
   DeskTicketSettings1764100002000,
   DeskLiveEvents1764200002000,
+  DeskAssignment1764200003000,
+  DeskAttachmentAndContactViews1764200004000,
 ];

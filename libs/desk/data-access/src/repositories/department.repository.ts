@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, In, type EntityManager, type Repository } from 'typeorm';
 
-import { DepartmentEntity } from '../entities/department.entity';
+import { DepartmentEntity, type AssignmentMode } from '../entities/department.entity';
 import { withConstraintErrors } from '../errors';
 import type { Change, TransactionHook } from './transaction-hook';
 
@@ -10,12 +10,14 @@ export const DEPARTMENT_NAME_UNIQUE = 'departments_name_unique';
 export interface NewDepartment {
   id: string;
   name: string;
+  assignmentMode: AssignmentMode;
   createdAt: Date;
 }
 
 export interface DepartmentPatch {
   name?: string | undefined;
   active?: boolean | undefined;
+  assignmentMode?: AssignmentMode | undefined;
 }
 
 const noHook = (): Promise<void> => Promise.resolve();
@@ -62,8 +64,13 @@ export class DepartmentRepository {
           ...before,
           ...(patch.name === undefined ? {} : { name: patch.name }),
           ...(patch.active === undefined ? {} : { active: patch.active }),
+          ...(patch.assignmentMode === undefined ? {} : { assignmentMode: patch.assignmentMode }),
         };
-        await manager.update(DepartmentEntity, { id }, { name: after.name, active: after.active });
+        await manager.update(
+          DepartmentEntity,
+          { id },
+          { name: after.name, active: after.active, assignmentMode: after.assignmentMode },
+        );
         const change = { before, after };
         await hook(manager, change);
         return change;

@@ -79,6 +79,43 @@ export class LiveEventRepository {
     }));
   }
 
+  /**
+   * Whether events after `seq` may have been deleted by retention, so a client resuming from it
+   * would miss some: its own event is gone and the oldest kept one is not right after it (or,
+   * with nothing kept after it, the stream is known to have gone past it). A rolled-back seq
+   * next to a deleted one can answer true wrongly; a needless reset is harmless, a hole is not.
+   */
+  async resumePointExpired(seq: number, knownLatestSeq: number): Promise<boolean> {
+    const rows: Array<{ oldest: string | null; has_own: boolean | null }> =
+      await this.dataSource.query(
+        `SELECT min(seq) AS oldest, bool_or(seq = $1) AS has_own
+         FROM desk.live_events WHERE seq >= $1`,
+        [seq],
+      );
+    const row = rows[0];
+    if (row?.has_own === true) {
+      return false;
+    }
+    if (row?.oldest === null || row?.oldest === undefined) {
+      return knownLatestSeq > seq;
+    }
+    return Number(row.oldest) > seq + 1;
+  }
+
+  /** Retention: removes up to `limit` events created before `cutoff`; returns how many. */
+  async deleteCreatedBefore(cutoff: Date, limit: number): Promise<number> {
+    // Wrapped in a SELECT: TypeORM answers a bare DELETE with [rows, count] instead of rows.
+    const rows: Array<{ deleted: number }> = await this.dataSource.query(
+      `WITH gone AS (
+         DELETE FROM desk.live_events WHERE seq IN (
+           SELECT seq FROM desk.live_events WHERE created_at < $1 ORDER BY seq LIMIT $2)
+         RETURNING seq)
+       SELECT count(*)::int AS deleted FROM gone`,
+      [cutoff, limit],
+    );
+    return rows[0]?.deleted ?? 0;
+  }
+
   /** The newest seq, or 0: where a new client without a resume point starts. */
   async latestSeq(): Promise<number> {
     const rows: Array<{ seq: string | null }> = await this.dataSource.query(

@@ -4,7 +4,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { EventEnvelope, MessageDirection } from '@wechat-desk/contracts';
 import { enqueueEvents } from '@wechat-desk/shared/persistence';
 
-import { MessageViewEntity } from '../entities/message-view.entity';
+import { MessageViewEntity, type DeliveryStatus } from '../entities/message-view.entity';
+import { returnedRows } from './query-results';
 
 const SCHEMA = 'desk';
 
@@ -28,55 +29,104 @@ export interface OutboundMessage {
   agentId: string;
 }
 
-export type RecordMessageOutcome = 'recorded' | 'duplicate' | 'ticket-missing';
+/** What a delivery report did to a reply: changed it (as it now is), nothing, or names no reply. */
+export type DeliveryOutcome =
+  { kind: 'changed'; message: MessageView } | { kind: 'unchanged' } | { kind: 'unknown' };
+
+interface MessageRow {
+  id: string;
+  ticket_id: string;
+  direction: MessageDirection;
+  type: string;
+  text: string | null;
+  sent_at: Date;
+  status: DeliveryStatus | null;
+  failure_code: string | null;
+  failure_message: string | null;
+  agent_id: string | null;
+}
+
+const toMessageView = (row: MessageRow): MessageView => ({
+  id: row.id,
+  ticketId: row.ticket_id,
+  direction: row.direction,
+  type: row.type,
+  text: row.text,
+  sentAt: row.sent_at,
+  status: row.status,
+  failureCode: row.failure_code,
+  failureMessage: row.failure_message,
+  agentId: row.agent_id,
+});
+
+/**
+ * Serialises the changes of one message (its projection and its attachments' outcomes), so the
+ * last live event of a message always shows everything committed before it.
+ */
+const MESSAGE_LOCK_NAMESPACE = 'desk.message:';
 
 @Injectable()
 export class MessageViewRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  /**
-   * Adds a message to its ticket's view and moves the ticket's last activity forward (never back:
-   * messages arrive in any order). Idempotent on the message id.
-   */
-  recordTicketMessage(message: TicketMessage): Promise<RecordMessageOutcome> {
-    return this.dataSource.transaction(async (manager) => {
-      if (!(await this.touchTicket(manager, message.ticketId, message.sentAt))) {
-        return 'ticket-missing';
-      }
-      const inserted: unknown[] = await manager.query(
-        `INSERT INTO desk.message_views (id, ticket_id, direction, type, text, sent_at)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING RETURNING id`,
-        [
-          message.id,
-          message.ticketId,
-          message.direction,
-          message.type,
-          message.text,
-          message.sentAt,
-        ],
-      );
-      return inserted.length > 0 ? 'recorded' : 'duplicate';
-    });
+  /** Held until the transaction ends; see MESSAGE_LOCK_NAMESPACE. */
+  async lockMessage(manager: EntityManager, messageId: string): Promise<void> {
+    await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+      `${MESSAGE_LOCK_NAMESPACE}${messageId}`,
+    ]);
   }
 
-  /** An agent's reply, queued, and the events asking for it to be sent: one transaction. */
-  async insertOutbound(message: OutboundMessage, events: readonly EventEnvelope[]): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await manager.insert(MessageViewEntity, {
-        id: message.id,
-        ticketId: message.ticketId,
-        direction: 'out',
-        type: message.type,
-        text: message.text,
-        sentAt: message.sentAt,
-        status: 'queued',
-        failureCode: null,
-        failureMessage: null,
-        agentId: message.agentId,
-      });
-      await this.touchTicket(manager, message.ticketId, message.sentAt);
-      await enqueueEvents(manager, SCHEMA, events);
-    });
+  /**
+   * Adds a message to its ticket's view (the caller locked and found the ticket). Idempotent on
+   * the message id: returns false for a redelivery.
+   */
+  async insertTicketMessage(manager: EntityManager, message: TicketMessage): Promise<boolean> {
+    const inserted: unknown[] = await manager.query(
+      `INSERT INTO desk.message_views (id, ticket_id, direction, type, text, sent_at)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [message.id, message.ticketId, message.direction, message.type, message.text, message.sentAt],
+    );
+    return inserted.length > 0;
+  }
+
+  /** An agent's reply, queued, and the events asking for it to be sent: in the caller's transaction. */
+  async insertOutbound(
+    manager: EntityManager,
+    message: OutboundMessage,
+    events: readonly EventEnvelope[],
+  ): Promise<MessageView> {
+    const view: MessageView = {
+      id: message.id,
+      ticketId: message.ticketId,
+      direction: 'out',
+      type: message.type,
+      text: message.text,
+      sentAt: message.sentAt,
+      status: 'queued',
+      failureCode: null,
+      failureMessage: null,
+      agentId: message.agentId,
+    };
+    await manager.insert(MessageViewEntity, view);
+    await enqueueEvents(manager, SCHEMA, events);
+    return view;
+  }
+
+  async findById(manager: EntityManager, id: string): Promise<MessageView | null> {
+    const rows: MessageRow[] = await manager.query(
+      'SELECT * FROM desk.message_views WHERE id = $1',
+      [id],
+    );
+    return rows[0] === undefined ? null : toMessageView(rows[0]);
+  }
+
+  /** When the latest customer message the ticket's view holds was sent; null if none. */
+  async latestInboundAt(manager: EntityManager, ticketId: string): Promise<Date | null> {
+    const rows: Array<{ at: Date | null }> = await manager.query(
+      `SELECT max(sent_at) AS at FROM desk.message_views WHERE ticket_id = $1 AND direction = 'in'`,
+      [ticketId],
+    );
+    return rows[0]?.at ?? null;
   }
 
   /** Oldest first: WeChat's CreateTime for inbound messages, then the id for a stable order. */
@@ -87,39 +137,51 @@ export class MessageViewRepository {
     });
   }
 
-  /** Returns false when no outbound message has that id. A success is final: it clears a failure. */
-  async markSent(id: string): Promise<boolean> {
-    const result: unknown = await this.dataSource.query(
+  /** A success is final: it clears a failure. A redelivery changes nothing. */
+  markSent(manager: EntityManager, id: string): Promise<DeliveryOutcome> {
+    return this.reportDelivery(
+      manager,
+      id,
       `UPDATE desk.message_views SET status = 'sent', failure_code = NULL, failure_message = NULL
-       WHERE id = $1 AND direction = 'out'`,
+       WHERE id = $1 AND direction = 'out'
+         AND (status IS DISTINCT FROM 'sent' OR failure_code IS NOT NULL)
+       RETURNING *`,
       [id],
     );
-    return rowCount(result) > 0;
   }
 
-  /** Returns false when no outbound message has that id; never overwrites a confirmed send. */
-  async markFailed(id: string, code: string, message: string): Promise<boolean> {
-    const result: unknown = await this.dataSource.query(
+  /** Never overwrites a confirmed send; the same failure again changes nothing. */
+  markFailed(
+    manager: EntityManager,
+    id: string,
+    code: string,
+    message: string,
+  ): Promise<DeliveryOutcome> {
+    return this.reportDelivery(
+      manager,
+      id,
       `UPDATE desk.message_views SET status = 'failed', failure_code = $2, failure_message = $3
-       WHERE id = $1 AND direction = 'out' AND status IS DISTINCT FROM 'sent'`,
+       WHERE id = $1 AND direction = 'out' AND status IS DISTINCT FROM 'sent'
+         AND (status IS DISTINCT FROM 'failed' OR (failure_code, failure_message) IS DISTINCT FROM ($2, $3))
+       RETURNING *`,
       [id, code, message],
     );
-    return rowCount(result) > 0;
   }
 
-  private async touchTicket(manager: EntityManager, ticketId: string, at: Date): Promise<boolean> {
-    const result: unknown = await manager.query(
-      `UPDATE desk.ticket_views SET last_message_at = GREATEST(last_message_at, $2) WHERE id = $1`,
-      [ticketId, at],
+  private async reportDelivery(
+    manager: EntityManager,
+    id: string,
+    update: string,
+    params: unknown[],
+  ): Promise<DeliveryOutcome> {
+    const changed = returnedRows<MessageRow>(await manager.query(update, params))[0];
+    if (changed !== undefined) {
+      return { kind: 'changed', message: toMessageView(changed) };
+    }
+    const known: unknown[] = await manager.query(
+      `SELECT 1 FROM desk.message_views WHERE id = $1 AND direction = 'out'`,
+      [id],
     );
-    return rowCount(result) > 0;
+    return known.length > 0 ? { kind: 'unchanged' } : { kind: 'unknown' };
   }
-}
-
-/** TypeORM's query() answers an UPDATE on PostgreSQL with [rows, affectedCount]. */
-function rowCount(result: unknown): number {
-  if (Array.isArray(result) && typeof result[1] === 'number') {
-    return result[1];
-  }
-  throw new Error('Unexpected result shape for an UPDATE');
 }

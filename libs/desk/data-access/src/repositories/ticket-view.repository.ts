@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 import type { TicketStatus } from '@wechat-desk/contracts';
 
 import type { TicketViewEntity } from '../entities/ticket-view.entity';
+import { affectedRows } from './query-results';
 import type { TicketScope } from './ticket-scope';
 
 export type TicketView = TicketViewEntity;
@@ -34,6 +35,7 @@ interface TicketRow {
   id: string;
   number: string;
   status: TicketStatus;
+  status_version: number;
   channel_id: string;
   department_id: string;
   contact_id: string;
@@ -44,7 +46,7 @@ interface TicketRow {
   position_at: string;
 }
 
-const TICKET_COLUMNS = `id, number, status, channel_id, department_id, contact_id, open_id, assignee_id,
+const TICKET_COLUMNS = `id, number, status, status_version, channel_id, department_id, contact_id, open_id, assignee_id,
   created_at, last_message_at,
   to_char(last_message_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS position_at`;
 
@@ -53,6 +55,7 @@ function toTicketView(row: TicketRow): TicketView {
     id: row.id,
     number: Number(row.number),
     status: row.status,
+    statusVersion: row.status_version,
     channelId: row.channel_id,
     departmentId: row.department_id,
     contactId: row.contact_id,
@@ -100,16 +103,17 @@ export class TicketViewRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   /** Idempotent: a redelivered ticket.created.v1 changes nothing. Returns whether it was new. */
-  async insertIfAbsent(ticket: TicketView): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
-      `INSERT INTO desk.ticket_views
-         (id, number, status, channel_id, department_id, contact_id, open_id, assignee_id, created_at, last_message_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+  async insertIfAbsent(manager: EntityManager, ticket: TicketView): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `INSERT INTO desk.ticket_views (id, number, status, status_version, channel_id, department_id,
+         contact_id, open_id, assignee_id, created_at, last_message_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT (id) DO NOTHING RETURNING id`,
       [
         ticket.id,
         ticket.number,
         ticket.status,
+        ticket.statusVersion,
         ticket.channelId,
         ticket.departmentId,
         ticket.contactId,
@@ -123,12 +127,68 @@ export class TicketViewRepository {
   }
 
   /** Null when the ticket does not exist or lies outside the scope (callers answer 404 alike). */
-  async findById(id: string, scope: TicketScope): Promise<TicketView | null> {
+  findById(id: string, scope: TicketScope): Promise<TicketView | null> {
+    return this.find(this.dataSource.manager, id, scope, false);
+  }
+
+  /**
+   * The ticket, locked until the transaction ends (changes of one ticket take turns, so each live
+   * event shows the state its change left); null when unknown or outside the scope.
+   */
+  lock(
+    manager: EntityManager,
+    id: string,
+    scope: TicketScope = { kind: 'all' },
+  ): Promise<TicketView | null> {
+    return this.find(manager, id, scope, true);
+  }
+
+  /** The ticket as the transaction sees it, without locking it (for what never changes: its channel). */
+  read(manager: EntityManager, id: string): Promise<TicketView | null> {
+    return this.find(manager, id, { kind: 'all' }, false);
+  }
+
+  /** Sets the status shown; `version` when ticketing decided it, unchanged for an optimistic one. */
+  async setStatus(
+    manager: EntityManager,
+    id: string,
+    status: TicketStatus,
+    version?: number,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE desk.ticket_views SET status = $2, status_version = COALESCE($3, status_version)
+       WHERE id = $1`,
+      [id, status, version ?? null],
+    );
+  }
+
+  async setAssignee(manager: EntityManager, id: string, assigneeId: string | null): Promise<void> {
+    await manager.query('UPDATE desk.ticket_views SET assignee_id = $2 WHERE id = $1', [
+      id,
+      assigneeId,
+    ]);
+  }
+
+  /** Moves the last activity forward, never back (messages arrive in any order); true if it moved. */
+  async touch(manager: EntityManager, id: string, at: Date): Promise<boolean> {
+    const result: unknown = await manager.query(
+      `UPDATE desk.ticket_views SET last_message_at = $2 WHERE id = $1 AND last_message_at < $2`,
+      [id, at],
+    );
+    return affectedRows(result) > 0;
+  }
+
+  private async find(
+    manager: EntityManager,
+    id: string,
+    scope: TicketScope,
+    forUpdate: boolean,
+  ): Promise<TicketView | null> {
     const conditions = new Conditions();
     conditions.clauses.push(`id = ${conditions.param(id)}`);
     scopeCondition(conditions, scope);
-    const rows: TicketRow[] = await this.dataSource.query(
-      `SELECT ${TICKET_COLUMNS} FROM desk.ticket_views ${conditions.where}`,
+    const rows: TicketRow[] = await manager.query(
+      `SELECT ${TICKET_COLUMNS} FROM desk.ticket_views ${conditions.where}${forUpdate ? ' FOR UPDATE' : ''}`,
       conditions.params,
     );
     return rows[0] === undefined ? null : toTicketView(rows[0]);

@@ -1,11 +1,16 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 
-import type { DepartmentEntity } from '@wechat-desk/desk/data-access';
+import {
+  ASSIGNMENT_MODES,
+  type AssignmentMode,
+  type DepartmentEntity,
+} from '@wechat-desk/desk/data-access';
 
 export interface DepartmentView {
   id: string;
   name: string;
   active: boolean;
+  assignmentMode: AssignmentMode;
   createdAt: string;
 }
 
@@ -20,6 +25,12 @@ export class DepartmentDoc implements DepartmentView {
 
   @ApiProperty({ description: 'false once deactivated' })
   active!: boolean;
+
+  @ApiProperty({
+    enum: ASSIGNMENT_MODES,
+    description: 'round-robin: new tickets go to the next active agent of their channel in turn',
+  })
+  assignmentMode!: AssignmentMode;
 
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
@@ -36,11 +47,16 @@ export function presentDepartment(department: DepartmentEntity): DepartmentView 
     id: department.id,
     name: department.name,
     active: department.active,
+    assignmentMode: department.assignmentMode,
     createdAt: department.createdAt.toISOString(),
   };
 }
 
 /** What the audit log keeps of a department. */
 export function departmentAuditFields(department: DepartmentEntity): Record<string, unknown> {
-  return { name: department.name, active: department.active };
+  return {
+    name: department.name,
+    active: department.active,
+    assignmentMode: department.assignmentMode,
+  };
 }

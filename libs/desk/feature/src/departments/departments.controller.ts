@@ -20,6 +20,7 @@ import { CreateDepartmentDto } from './create-department/create-department.dto';
 import { DepartmentDoc, DepartmentListDoc, type DepartmentView } from './department.view';
 import { ListDepartments } from './list-departments/list-departments';
 import { UpdateDepartment } from './update-department/update-department';
+import { UpdateDepartmentDto } from './update-department/update-department.dto';
 
 const departmentId = new UuidParamPipe('Department');
 
@@ -40,7 +41,7 @@ export class DepartmentsController {
     @CurrentAgent() actor: AuthenticatedAgent,
     @Body() body: CreateDepartmentDto,
   ): Promise<DepartmentView> {
-    return this.createDepartment.execute(actor.id, body.name);
+    return this.createDepartment.execute(actor.id, body.name, body.assignmentMode);
   }
 
   @Get()
@@ -49,16 +50,16 @@ export class DepartmentsController {
     return this.listDepartments.execute();
   }
 
-  /** The body is the same as on create: `{name}`. */
+  /** `{name?, assignmentMode?}`: at least one. */
   @Patch(':id')
   @ApiOkResponse({ type: DepartmentDoc })
   @ApiDeskErrors(404, [409, 'DUPLICATE_DEPARTMENT_NAME: another department has this name'], 422)
   update(
     @CurrentAgent() actor: AuthenticatedAgent,
     @Param('id', departmentId) id: string,
-    @Body() body: CreateDepartmentDto,
+    @Body() body: UpdateDepartmentDto,
   ): Promise<DepartmentView> {
-    return this.updateDepartment.rename(actor.id, id, body.name);
+    return this.updateDepartment.update(actor.id, id, body);
   }
 
   @Post(':id/deactivate')

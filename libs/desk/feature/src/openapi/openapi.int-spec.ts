@@ -68,8 +68,10 @@ const ROUTES: ReadonlyArray<readonly [string, string]> = [
   ['put', '/departments/{departmentId}/channels/{channelId}/ticket-settings'],
   ['get', '/tickets'],
   ['get', '/tickets/{id}'],
+  ['patch', '/tickets/{id}'],
   ['get', '/tickets/{id}/messages'],
   ['post', '/tickets/{id}/messages'],
+  ['get', '/attachments/{id}'],
   ['get', '/audit-log'],
 ];
 
@@ -397,6 +399,9 @@ describe('desk-api OpenAPI document', () => {
     await fits('get', '/tickets', 200);
     await fits('get', `/tickets/${ticketId}`, 200, '/tickets/{id}');
     await fits('get', `/tickets/${ticketId}/messages`, 200, '/tickets/{id}/messages');
+    await fits('patch', `/tickets/${ticketId}`, 200, '/tickets/{id}', { assigneeId: null });
+    await fits('patch', `/tickets/${ticketId}`, 422, '/tickets/{id}', {});
+    await fits('get', `/attachments/${randomUUID()}`, 404, '/attachments/{id}');
     await fits('get', '/audit-log', 200);
     await fits('get', `/tickets/${randomUUID()}`, 404, '/tickets/{id}');
     await fits('post', '/departments', 409, '/departments', { name: 'Support' });

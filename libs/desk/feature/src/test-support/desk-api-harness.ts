@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Module, type INestApplication } from '@nestjs/common';
 
 import { deskEntities, deskMigrations } from '@wechat-desk/desk/data-access';
+import { blobStoreMigrations } from '@wechat-desk/shared/blob-store';
 import { ConfigModule, loadConfig } from '@wechat-desk/shared/config';
 import { connectConsumer, MessagingModule } from '@wechat-desk/shared/messaging';
 import { ObservabilityModule, runService } from '@wechat-desk/shared/observability';
@@ -66,7 +67,11 @@ export async function startDeskApi(options: {
     LOG_LEVEL: 'error',
     ...options.env,
   });
-  await migrateAll(database.url, [{ schema: 'desk', migrations: deskMigrations }]);
+  await migrateAll(database.url, [
+    { schema: 'desk', migrations: deskMigrations },
+    // Attachments' bytes (BlobStore) live in the shared blobs schema.
+    { schema: 'blobs', migrations: blobStoreMigrations },
+  ]);
   const app = await runService({
     service: 'desk-api',
     module: DeskApiTestModule,

@@ -1,18 +1,29 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 
-import { MESSAGE_DIRECTIONS, type MessageDirection } from '@wechat-desk/contracts';
+import {
+  ATTACHMENT_ROLES,
+  MESSAGE_DIRECTIONS,
+  type AttachmentRole,
+  type MessageDirection,
+} from '@wechat-desk/contracts';
 import {
   DELIVERY_STATUSES,
+  type AttachmentView as AttachmentRecord,
   type DeliveryStatus,
   type MessageView as MessageRecord,
 } from '@wechat-desk/desk/data-access';
 
 export interface AttachmentView {
   id: string;
+  /** media: the message's own; thumbnail: a video's preview image. */
+  role: AttachmentRole;
   mimeType: string;
   size: number;
   url: string;
 }
+
+/** Where an attachment's bytes are served (GET /api/v1/attachments/{id}, scoped like its ticket). */
+export const attachmentUrl = (id: string): string => `/api/v1/attachments/${id}`;
 
 export interface MessageView {
   id: string;
@@ -30,13 +41,19 @@ class AttachmentDoc implements AttachmentView {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
+  @ApiProperty({
+    enum: ATTACHMENT_ROLES,
+    description: "media: the message's own; thumbnail: a video's preview",
+  })
+  role!: AttachmentRole;
+
   @ApiProperty({ example: 'image/jpeg' })
   mimeType!: string;
 
   @ApiProperty({ type: 'integer', description: 'Bytes' })
   size!: number;
 
-  @ApiProperty()
+  @ApiProperty({ example: '/api/v1/attachments/6b0c9d3e-1f35-4a8e-9c1e-2f8f0c5e7a10' })
   url!: string;
 }
 
@@ -73,7 +90,10 @@ export class MessageDoc implements MessageView {
   @ApiPropertyOptional({ enum: DELIVERY_STATUSES, description: 'Replies only' })
   status?: DeliveryStatus;
 
-  @ApiPropertyOptional({ type: () => MessageFailureDoc, description: 'When status is failed' })
+  @ApiPropertyOptional({
+    type: () => MessageFailureDoc,
+    description: "When status is failed, or when a customer's media could not be downloaded",
+  })
   failure?: MessageFailureDoc;
 }
 
@@ -83,23 +103,66 @@ export class MessageListDoc {
   items!: MessageDoc[];
 }
 
-/** Optional fields are left out rather than null, as docs/api.md writes them (`text?`, `status?`). */
-export function presentMessage(message: MessageRecord): MessageView {
+/**
+ * Optional fields are left out rather than null, as docs/api.md writes them (`text?`, `status?`).
+ * Stored attachments are listed; a failed delivery, or else a failed download, is the failure.
+ */
+export function presentMessage(
+  message: MessageRecord,
+  attachments: readonly AttachmentRecord[] = [],
+): MessageView {
+  const failure = messageFailure(message, attachments);
   return {
     id: message.id,
     direction: message.direction,
     type: message.type,
     ...(message.text === null ? {} : { text: message.text }),
-    attachments: [],
+    attachments: attachments.flatMap((attachment) => presentAttachment(attachment)),
     sentAt: message.sentAt.toISOString(),
     ...(message.status === null ? {} : { status: message.status }),
-    ...(message.status === 'failed'
-      ? {
-          failure: {
-            code: message.failureCode ?? 'UNKNOWN',
-            message: message.failureMessage ?? '',
-          },
-        }
-      : {}),
+    ...(failure === null ? {} : { failure }),
   };
+}
+
+function presentAttachment(attachment: AttachmentRecord): AttachmentView[] {
+  if (attachment.status !== 'stored' || attachment.mimeType === null || attachment.size === null) {
+    return [];
+  }
+  return [
+    {
+      id: attachment.id,
+      role: attachment.role,
+      mimeType: attachment.mimeType,
+      size: attachment.size,
+      url: attachmentUrl(attachment.id),
+    },
+  ];
+}
+
+function messageFailure(
+  message: MessageRecord,
+  attachments: readonly AttachmentRecord[],
+): MessageView['failure'] | null {
+  if (message.status === 'failed') {
+    return { code: message.failureCode ?? 'UNKNOWN', message: message.failureMessage ?? '' };
+  }
+  // The media's own failure first (attachments come media first), then a thumbnail's.
+  const failed = attachments.find((attachment) => attachment.status === 'failed');
+  return failed === undefined
+    ? null
+    : { code: failed.failureCode ?? 'UNKNOWN', message: failed.failureMessage ?? '' };
+}
+
+/** A ticket's messages with their attachments, in the messages' order. */
+export function presentMessages(
+  messages: readonly MessageRecord[],
+  attachments: readonly AttachmentRecord[],
+): MessageView[] {
+  const byMessage = new Map<string, AttachmentRecord[]>();
+  for (const attachment of attachments) {
+    const list = byMessage.get(attachment.messageId) ?? [];
+    list.push(attachment);
+    byMessage.set(attachment.messageId, list);
+  }
+  return messages.map((message) => presentMessage(message, byMessage.get(message.id) ?? []));
 }

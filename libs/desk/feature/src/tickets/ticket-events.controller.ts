@@ -7,11 +7,13 @@ import {
   RoutingKeys,
   TicketCreatedV1,
   TicketMessageAddedV1,
+  TicketStatusChangedV1,
 } from '@wechat-desk/contracts';
 
 import { ProjectReplyOutcome } from './project-reply-outcome/project-reply-outcome';
 import { ProjectTicketCreated } from './project-ticket-created/project-ticket-created';
 import { ProjectTicketMessage } from './project-ticket-message/project-ticket-message';
+import { ProjectTicketStatus } from './project-ticket-status/project-ticket-status';
 
 /** Keeps desk's read models of tickets and messages up to date (SUBSCRIPTIONS['desk-api']). */
 @Controller()
@@ -19,6 +21,7 @@ export class TicketEventsController {
   constructor(
     @Inject(ProjectTicketCreated) private readonly ticketCreated: ProjectTicketCreated,
     @Inject(ProjectTicketMessage) private readonly ticketMessage: ProjectTicketMessage,
+    @Inject(ProjectTicketStatus) private readonly ticketStatus: ProjectTicketStatus,
     @Inject(ProjectReplyOutcome) private readonly replyOutcome: ProjectReplyOutcome,
   ) {}
 
@@ -30,6 +33,11 @@ export class TicketEventsController {
   @EventPattern(RoutingKeys.ticketMessageAdded)
   onTicketMessageAdded(@Payload() event: TicketMessageAddedV1): Promise<void> {
     return this.ticketMessage.execute(event);
+  }
+
+  @EventPattern(RoutingKeys.ticketStatusChanged)
+  onTicketStatusChanged(@Payload() event: TicketStatusChangedV1): Promise<void> {
+    return this.ticketStatus.execute(event);
   }
 
   @EventPattern(RoutingKeys.outboundReplySent)

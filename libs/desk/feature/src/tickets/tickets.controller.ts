@@ -6,6 +6,7 @@ import {
   HttpStatus,
   Inject,
   Param,
+  Patch,
   Post,
   Query,
 } from '@nestjs/common';
@@ -23,6 +24,8 @@ import { MessageListDoc, type MessageView } from './message.view';
 import { SendReply, type QueuedReply } from './send-reply/send-reply';
 import { QueuedReplyDoc, SendReplyDto } from './send-reply/send-reply.dto';
 import { TicketDoc, TicketPageDoc, type TicketView } from './ticket.view';
+import { UpdateTicket } from './update-ticket/update-ticket';
+import { UpdateTicketDto } from './update-ticket/update-ticket.dto';
 
 const ticketId = new UuidParamPipe('Ticket');
 
@@ -34,6 +37,7 @@ export class TicketsController {
     @Inject(GetTicket) private readonly getTicket: GetTicket,
     @Inject(ListTicketMessages) private readonly listMessages: ListTicketMessages,
     @Inject(SendReply) private readonly sendReply: SendReply,
+    @Inject(UpdateTicket) private readonly updateTicket: UpdateTicket,
   ) {}
 
   @Get()
@@ -54,6 +58,25 @@ export class TicketsController {
     @Param('id', ticketId) id: string,
   ): Promise<TicketView> {
     return this.getTicket.execute(agent, id);
+  }
+
+  /** `{status?, assigneeId?}`: at least one; the status is shown at once and confirmed by ticketing. */
+  @Patch(':id')
+  @ApiOkResponse({ type: TicketDoc })
+  @ApiDeskErrors(
+    [404, "NOT_FOUND: no such ticket, or outside the caller's scope"],
+    [
+      422,
+      'VALIDATION_FAILED (details.fields), or ASSIGNEE_NOT_ELIGIBLE: the assignee is not an ' +
+        "active agent associated with the ticket's channel in its department",
+    ],
+  )
+  update(
+    @CurrentAgent() agent: AuthenticatedAgent,
+    @Param('id', ticketId) id: string,
+    @Body() body: UpdateTicketDto,
+  ): Promise<TicketView> {
+    return this.updateTicket.execute(agent, id, body);
   }
 
   @Get(':id/messages')

@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 
 import type { AgentRole } from '@wechat-desk/desk/data-access';
@@ -15,6 +15,32 @@ export const UNAUTHENTICATED_CONTROLLERS: ReadonlySet<unknown> = new Set([
   HealthController,
   MetricsController,
 ]);
+
+const ACCEPTS_QUERY_TOKEN = 'desk:accepts-query-token';
+
+/**
+ * The route also takes the token as `?access_token=`: only for the live stream, which browsers
+ * open with EventSource, and EventSource cannot set headers. Elsewhere tokens stay out of URLs.
+ */
+export const AcceptsQueryToken = (): MethodDecorator => SetMetadata(ACCEPTS_QUERY_TOKEN, true);
+
+/** The caller's token: the Bearer header, else `?access_token=` where the route accepts it. */
+export function requestToken(
+  request: RequestWithAgent & { query?: unknown },
+  acceptsQueryToken: boolean,
+): string | null {
+  const fromHeader = bearerToken(request.headers['authorization']);
+  if (fromHeader !== null || !acceptsQueryToken) {
+    return fromHeader;
+  }
+  const query = request.query;
+  const value =
+    typeof query === 'object' && query !== null
+      ? (query as Record<string, unknown>)['access_token']
+      : undefined;
+  // The header's rules, by the same parser.
+  return typeof value === 'string' ? bearerToken(`Bearer ${value}`) : null;
+}
 
 /**
  * Global: every HTTP route needs a valid bearer token unless marked @Public(); @Roles() narrows it.
@@ -36,7 +62,10 @@ export class AuthGuard implements CanActivate {
       return true;
     }
     const request = context.switchToHttp().getRequest<RequestWithAgent>();
-    const token = bearerToken(request.headers['authorization']);
+    const token = requestToken(
+      request,
+      this.reflector.get<boolean | undefined>(ACCEPTS_QUERY_TOKEN, context.getHandler()) === true,
+    );
     if (token === null) {
       throw DeskErrors.unauthenticated();
     }

@@ -6,6 +6,7 @@ import {
   DEPARTMENT_NAME_UNIQUE,
   DepartmentRepository,
   UniqueViolationError,
+  type AssignmentMode,
 } from '@wechat-desk/desk/data-access';
 
 import { AuditLog } from '../../audit/audit-log';
@@ -19,10 +20,14 @@ export class CreateDepartment {
     @Inject(AuditLog) private readonly auditLog: AuditLog,
   ) {}
 
-  async execute(actorId: string, name: string): Promise<DepartmentView> {
+  async execute(
+    actorId: string,
+    name: string,
+    assignmentMode: AssignmentMode = 'round-robin',
+  ): Promise<DepartmentView> {
     try {
       const department = await this.departments.create(
-        { id: randomUUID(), name, createdAt: new Date() },
+        { id: randomUUID(), name, assignmentMode, createdAt: new Date() },
         (manager, created) =>
           this.auditLog.record(manager, {
             actorId,

@@ -12,7 +12,10 @@ import { DeskErrors } from '../../common/desk-error';
 import { duplicateDepartmentName } from '../department-errors';
 import { departmentAuditFields, presentDepartment, type DepartmentView } from '../department.view';
 
-/** Rename, deactivate or activate a department; history (tickets, memberships) stays. */
+/**
+ * Rename, change the assignment mode, deactivate or activate a department; history (tickets,
+ * memberships) stays.
+ */
 @Injectable()
 export class UpdateDepartment {
   constructor(
@@ -20,8 +23,21 @@ export class UpdateDepartment {
     @Inject(AuditLog) private readonly auditLog: AuditLog,
   ) {}
 
-  rename(actorId: string, id: string, name: string): Promise<DepartmentView> {
-    return this.apply(actorId, id, { name }, 'department.updated');
+  /** Renames and/or changes the assignment mode; at least one of them. */
+  update(
+    actorId: string,
+    id: string,
+    patch: Pick<DepartmentPatch, 'name' | 'assignmentMode'>,
+  ): Promise<DepartmentView> {
+    if (patch.name === undefined && patch.assignmentMode === undefined) {
+      throw DeskErrors.validationFailed({ body: ['Give name, assignmentMode or both'] });
+    }
+    return this.apply(
+      actorId,
+      id,
+      { name: patch.name, assignmentMode: patch.assignmentMode },
+      'department.updated',
+    );
   }
 
   setActive(actorId: string, id: string, active: boolean): Promise<DepartmentView> {

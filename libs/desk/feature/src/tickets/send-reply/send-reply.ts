@@ -8,11 +8,19 @@ import {
   validateEventData,
   type ReplyType,
 } from '@wechat-desk/contracts';
-import { ChannelRepository, MessageViewRepository } from '@wechat-desk/desk/data-access';
+import {
+  ChannelRepository,
+  DeskTransactions,
+  LiveEventRepository,
+  MessageViewRepository,
+  TicketViewRepository,
+} from '@wechat-desk/desk/data-access';
 
 import type { AuthenticatedAgent } from '../../common/auth/authenticated-agent';
 import { DeskError } from '../../common/desk-error';
 import { GetTicket } from '../get-ticket/get-ticket';
+import { messageLiveEvent, ticketLiveEvent } from '../live-events';
+import { TicketNotProjectedYetError } from '../ticket-not-projected';
 
 export interface SendReplyInput {
   type: ReplyType;
@@ -26,7 +34,8 @@ export interface QueuedReply {
 
 /**
  * Queues an agent's reply: the message (status queued) and outbound.reply.requested.v1 commit
- * together, and the message id is the reply id, so outbound sends it at most once.
+ * together with its live events, and the message id is the reply id, so outbound sends it at
+ * most once.
  */
 @Injectable()
 export class SendReply {
@@ -34,6 +43,9 @@ export class SendReply {
     @Inject(GetTicket) private readonly getTicket: GetTicket,
     @Inject(ChannelRepository) private readonly channels: ChannelRepository,
     @Inject(MessageViewRepository) private readonly messages: MessageViewRepository,
+    @Inject(DeskTransactions) private readonly transactions: DeskTransactions,
+    @Inject(TicketViewRepository) private readonly tickets: TicketViewRepository,
+    @Inject(LiveEventRepository) private readonly liveEvents: LiveEventRepository,
   ) {}
 
   async execute(
@@ -64,17 +76,31 @@ export class SendReply {
       text: input.text,
       requestedAt: requestedAt.toISOString(),
     });
-    await this.messages.insertOutbound(
-      {
-        id,
-        ticketId: ticket.id,
-        type: input.type,
-        text: input.text,
-        sentAt: requestedAt,
-        agentId: agent.id,
-      },
-      [createEnvelope(RoutingKeys.outboundReplyRequested, { ...request })],
-    );
+    await this.transactions.run(async (manager) => {
+      const locked = await this.tickets.lock(manager, ticket.id);
+      if (locked === null) {
+        throw new TicketNotProjectedYetError(ticket.id);
+      }
+      const message = await this.messages.insertOutbound(
+        manager,
+        {
+          id,
+          ticketId: ticket.id,
+          type: input.type,
+          text: input.text,
+          sentAt: requestedAt,
+          agentId: agent.id,
+        },
+        [createEnvelope(RoutingKeys.outboundReplyRequested, { ...request })],
+      );
+      const moved = await this.tickets.touch(manager, ticket.id, requestedAt);
+      await this.liveEvents.append(manager, [
+        messageLiveEvent('message.added', locked, message),
+        ...(moved
+          ? [ticketLiveEvent('ticket.updated', { ...locked, lastMessageAt: requestedAt })]
+          : []),
+      ]);
+    });
     return { id, status: 'queued' };
   }
 }

@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+
+import type { AssignmentMode } from '../entities/department.entity';
+
+/** An agent associated with a channel in a department, active or not. */
+export interface AssignmentCandidate {
+  id: string;
+  active: boolean;
+}
+
+/**
+ * An agent is associated with a ticket's channel when the association exists in the ticket's
+ * department (which implies membership: the association's foreign key) and the channel still
+ * belongs to that department; the same rule as the agents' ticket scope.
+ */
+const ASSOCIATED = `FROM desk.agent_channels ac
+  JOIN desk.channels c ON c.id = ac.channel_id AND c.department_id = ac.department_id
+  JOIN desk.agents a ON a.id = ac.agent_id
+  WHERE ac.department_id = $1 AND ac.channel_id = $2`;
+
+/** Who gets a ticket: the department's mode, the agents it may go to, the round-robin cursor. */
+@Injectable()
+export class AssignmentRepository {
+  /** The department's mode; round-robin (the default) when desk does not know the department. */
+  async modeOf(manager: EntityManager, departmentId: string): Promise<AssignmentMode> {
+    const rows: Array<{ assignment_mode: AssignmentMode }> = await manager.query(
+      'SELECT assignment_mode FROM desk.departments WHERE id = $1',
+      [departmentId],
+    );
+    return rows[0]?.assignment_mode ?? 'round-robin';
+  }
+
+  /** The agents associated with the channel in the department, by id. */
+  async candidates(
+    manager: EntityManager,
+    departmentId: string,
+    channelId: string,
+  ): Promise<AssignmentCandidate[]> {
+    const rows: AssignmentCandidate[] = await manager.query(
+      `SELECT a.id, a.active ${ASSOCIATED} ORDER BY a.id`,
+      [departmentId, channelId],
+    );
+    return rows;
+  }
+
+  /** Whether the agent is active and associated with the channel in the department. */
+  async isEligible(
+    manager: EntityManager,
+    agentId: string,
+    departmentId: string,
+    channelId: string,
+  ): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `SELECT 1 ${ASSOCIATED} AND a.id = $3 AND a.active`,
+      [departmentId, channelId, agentId],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * The last agent given a ticket of the channel in the department, locked until the transaction
+   * ends: replicas assigning at once take turns, each seeing the previous one's choice.
+   */
+  async lockCursor(
+    manager: EntityManager,
+    departmentId: string,
+    channelId: string,
+  ): Promise<string | null> {
+    await manager.query(
+      `INSERT INTO desk.assignment_cursors (department_id, channel_id) VALUES ($1, $2)
+       ON CONFLICT (department_id, channel_id) DO NOTHING`,
+      [departmentId, channelId],
+    );
+    const rows: Array<{ last_agent_id: string | null }> = await manager.query(
+      `SELECT last_agent_id FROM desk.assignment_cursors
+       WHERE department_id = $1 AND channel_id = $2 FOR UPDATE`,
+      [departmentId, channelId],
+    );
+    return rows[0]?.last_agent_id ?? null;
+  }
+
+  /** Moves the cursor (locked with lockCursor in the same transaction). */
+  async moveCursor(
+    manager: EntityManager,
+    departmentId: string,
+    channelId: string,
+    agentId: string,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE desk.assignment_cursors SET last_agent_id = $3
+       WHERE department_id = $1 AND channel_id = $2`,
+      [departmentId, channelId, agentId],
+    );
+  }
+}
