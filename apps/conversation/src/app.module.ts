@@ -8,6 +8,7 @@ import { ConfigModule } from '@wechat-desk/shared/config';
 import { MessagingModule } from '@wechat-desk/shared/messaging';
 import { ObservabilityModule } from '@wechat-desk/shared/observability';
 import { PersistenceModule } from '@wechat-desk/shared/persistence';
+import { RedisModule } from '@wechat-desk/shared/redis';
 
 @Module({
   imports: [
@@ -19,6 +20,8 @@ import { PersistenceModule } from '@wechat-desk/shared/persistence';
       migrations: conversationMigrations,
       applicationName: 'conversation',
     }),
+    // The WeChat access token for media downloads is shared with outbound through Redis.
+    RedisModule,
     MessagingModule.forService({ service: 'conversation', outbox: true }),
     ConversationFeatureModule,
   ],

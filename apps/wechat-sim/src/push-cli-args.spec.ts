@@ -236,4 +236,60 @@ describe(parsePushCliArgs.name, () => {
     expect(() => parsePushCliArgs(argv)).toThrow(UsageError);
     expect(() => parsePushCliArgs(argv)).toThrow(message);
   });
+
+  describe('--sim-url', () => {
+    const who = ['--to', 'gh_0123456789ab', '--from', 'oUSER', '--msg-id', '42'];
+    const sim = ['--sim-url', 'http://127.0.0.1:8090', '--app-id', 'wx0123456789abcdef'];
+
+    it('plans the sample media under the ids the push carries', () => {
+      const image = push([...base, ...who, ...sim, '--type', 'image']);
+      expect(image.simMedia).toEqual({
+        simUrl: 'http://127.0.0.1:8090',
+        appId: 'wx0123456789abcdef',
+        items: [{ type: 'image', mediaId: 'sim_mediaId_42' }],
+      });
+      expect(parseWechatXml(image.innerXml)).toMatchObject({ MediaId: 'sim_mediaId_42' });
+
+      const video = push([...base, ...who, ...sim, '--type', 'shortvideo']);
+      expect(video.simMedia?.items).toEqual([
+        { type: 'video', mediaId: 'sim_mediaId_42' },
+        { type: 'thumb', mediaId: 'sim_thumbMediaId_42' },
+      ]);
+      expect(parseWechatXml(video.innerXml)).toMatchObject({
+        MediaId: 'sim_mediaId_42',
+        ThumbMediaId: 'sim_thumbMediaId_42',
+      });
+    });
+
+    it('leaves a MediaId given with --field alone', () => {
+      const video = push([...base, ...who, ...sim, '--type', 'video', '--field', 'mediaId=MINE']);
+      expect(video.simMedia?.items).toEqual([{ type: 'thumb', mediaId: 'sim_thumbMediaId_42' }]);
+      expect(parseWechatXml(video.innerXml)).toMatchObject({
+        MediaId: 'MINE',
+        ThumbMediaId: 'sim_thumbMediaId_42',
+      });
+    });
+
+    it('is absent without --sim-url (defaults unchanged), and refused where it makes no sense', () => {
+      const image = push([...base, ...who, '--type', 'image']);
+      expect(image.simMedia).toBeUndefined();
+      expect(parseWechatXml(image.innerXml)).toMatchObject({ MediaId: 'media_42' });
+      expect(() => parsePushCliArgs([...base, ...who, ...sim, '--text', 'hi'])).toThrow(UsageError);
+      expect(() =>
+        parsePushCliArgs([...base, ...who, '--sim-url', 'http://x', '--type', 'image']),
+      ).toThrow(/--app-id/);
+      expect(() =>
+        parsePushCliArgs([
+          ...base,
+          ...who,
+          '--sim-url',
+          'ftp://x',
+          '--app-id',
+          'wx0123456789abcdef',
+          '--type',
+          'image',
+        ]),
+      ).toThrow(/--sim-url must be/);
+    });
+  });
 });

@@ -5,6 +5,7 @@ import {
   PUSH_MODES,
   type PushTarget,
   randomMsgId,
+  type SimMediaKind,
   WECHAT_PUSH_RETRIES,
   WECHAT_PUSH_TIMEOUT_MS,
 } from '@wechat-desk/wechat/push-client';
@@ -45,7 +46,18 @@ Verify the callback URL:
   --like-wechat  resend each delivery, byte for byte, until it is acknowledged (2xx with
                  \`success\`, an empty body or a reply) or ${WECHAT_PUSH_RETRIES} retries were sent
   --timeout-ms   WeChat's deadline, default ${WECHAT_PUSH_TIMEOUT_MS}
+  --sim-url      image, voice, video, shortvideo: first register a small sample (PNG, AMR, MP4
+                 and its JPEG thumbnail) in the WeChat simulator at this URL for --app-id, under
+                 the MediaId the push carries, so conversation can download it; a MediaId given
+                 with --field is left alone
 `;
+
+/** Media registered in the simulator before the push, under the ids the push carries. */
+export interface SimMediaPlan {
+  simUrl: string;
+  appId: string;
+  items: Array<{ type: SimMediaKind; mediaId: string }>;
+}
 
 export type PushCliCommand =
   | { kind: 'help' }
@@ -62,6 +74,8 @@ export type PushCliCommand =
       times: number;
       likeWechat: boolean;
       timeoutMs: number;
+      /** With --sim-url. */
+      simMedia?: SimMediaPlan;
     };
 
 const OPTIONS = {
@@ -82,6 +96,7 @@ const OPTIONS = {
   'timeout-ms': { type: 'string' },
   verify: { type: 'boolean' },
   echostr: { type: 'string' },
+  'sim-url': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -109,6 +124,8 @@ export function parsePushCliArgs(argv: readonly string[]): PushCliCommand {
   if (!/^\d{1,20}$/.test(msgId)) {
     throw new UsageError('--msg-id must be a decimal number');
   }
+  const fieldPairs = values.field ?? [];
+  const simMedia = planSimMedia(values, typeName, msgId, fieldPairs);
   const header = {
     toUserName: required(values.to, '--to'),
     fromUserName: required(values.from, '--from'),
@@ -119,7 +136,7 @@ export function parsePushCliArgs(argv: readonly string[]): PushCliCommand {
     header,
     msgId,
     text: values.text,
-    fields: FieldValues.parse(values.field ?? []),
+    fields: FieldValues.parse([...simMediaFields(simMedia), ...fieldPairs]),
   });
   return {
     kind: 'push',
@@ -130,7 +147,52 @@ export function parsePushCliArgs(argv: readonly string[]): PushCliCommand {
     times: positiveInt(values.times, '--times', 1),
     likeWechat: values['like-wechat'] === true,
     timeoutMs,
+    ...optional('simMedia', simMedia),
   };
+}
+
+/** The media of the type to register, for each id the user did not give with --field. */
+function planSimMedia(
+  values: ParsedValues,
+  typeName: string,
+  msgId: string,
+  fieldPairs: readonly string[],
+): SimMediaPlan | undefined {
+  const simUrl = values['sim-url'];
+  if (simUrl === undefined) {
+    return undefined;
+  }
+  const media: Record<string, Array<{ field: string; type: SimMediaKind }>> = {
+    image: [{ field: 'mediaId', type: 'image' }],
+    voice: [{ field: 'mediaId', type: 'voice' }],
+    video: [
+      { field: 'mediaId', type: 'video' },
+      { field: 'thumbMediaId', type: 'thumb' },
+    ],
+    shortvideo: [
+      { field: 'mediaId', type: 'video' },
+      { field: 'thumbMediaId', type: 'thumb' },
+    ],
+  };
+  const wanted = media[typeName];
+  if (wanted === undefined) {
+    throw new UsageError(`--sim-url only applies to image, voice, video and shortvideo`);
+  }
+  const given = new Set(fieldPairs.map((pair) => pair.slice(0, Math.max(0, pair.indexOf('=')))));
+  return {
+    simUrl: parseUrl(simUrl, '--sim-url'),
+    appId: required(values['app-id'], '--app-id (with --sim-url)'),
+    items: wanted
+      .filter(({ field }) => !given.has(field))
+      .map(({ field, type }) => ({ type, mediaId: `sim_${field}_${msgId}` })),
+  };
+}
+
+/** The planned ids, as if given with --field (the user's own --field values come after). */
+function simMediaFields(plan: SimMediaPlan | undefined): string[] {
+  return (plan?.items ?? []).map(({ type, mediaId }) =>
+    type === 'thumb' ? `thumbMediaId=${mediaId}` : `mediaId=${mediaId}`,
+  );
 }
 
 function parseValues(argv: readonly string[]): ParsedValues {
@@ -160,9 +222,9 @@ function parseTarget(values: ParsedValues): PushTarget {
   return target;
 }
 
-function parseUrl(value: string): string {
+function parseUrl(value: string, name = '--url'): string {
   if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) {
-    throw new UsageError(`--url must be an http(s) URL, got ${JSON.stringify(value)}`);
+    throw new UsageError(`${name} must be an http(s) URL, got ${JSON.stringify(value)}`);
   }
   return value;
 }

@@ -1,4 +1,5 @@
 import { decryptMessage, parseWechatXml } from '@wechat-desk/wechat/crypto';
+import { SAMPLE_MEDIA } from '@wechat-desk/wechat/push-client';
 
 import { type CliIo, runPushCli } from './push-cli';
 
@@ -132,5 +133,74 @@ describe(runPushCli.name, () => {
   it('prints the usage for --help', async () => {
     expect(await runPushCli(['--help'], io)).toBe(0);
     expect(out).toContain('--verify');
+  });
+
+  it('--sim-url registers the sample image in the simulator before pushing the message that names it', async () => {
+    const seen: string[] = [];
+    fetchMock.mockImplementation((input) => {
+      const url = input instanceof Request ? input.url : String(input);
+      seen.push(url);
+      return Promise.resolve(
+        url.endsWith('/sim/media')
+          ? new Response(JSON.stringify({ mediaId: 'sim_mediaId_7' }), { status: 201 })
+          : new Response('success'),
+      );
+    });
+    const code = await runPushCli(
+      [
+        ...args.filter((arg) => arg !== '--text' && arg !== '你好'),
+        '--type',
+        'image',
+        '--msg-id',
+        '7',
+        '--app-id',
+        'wx0123456789abcdef',
+        '--sim-url',
+        'http://127.0.0.1:8090/',
+      ],
+      io,
+    );
+    expect(code).toBe(0);
+    expect(seen).toEqual([
+      'http://127.0.0.1:8090/sim/media',
+      expect.stringContaining('/wechat/ch_1'),
+    ]);
+    const registration = JSON.parse(fetchMock.mock.calls[0]?.[1]?.body as string) as Record<
+      string,
+      unknown
+    >;
+    expect(registration).toEqual({
+      appId: 'wx0123456789abcdef',
+      type: 'image',
+      contentType: 'image/png',
+      base64: SAMPLE_MEDIA.image.bytes.toString('base64'),
+      mediaId: 'sim_mediaId_7',
+    });
+    expect(parseWechatXml(fetchMock.mock.calls[1]?.[1]?.body as string)).toMatchObject({
+      MsgType: 'image',
+      MediaId: 'sim_mediaId_7',
+    });
+    expect(out).toContain('registered image media sim_mediaId_7 in the simulator');
+  });
+
+  it('--sim-url: a simulator that refuses the media fails the run before any push', async () => {
+    fetchMock.mockImplementation(() =>
+      Promise.resolve(new Response('{"error":{"code":"ACCOUNT_NOT_FOUND"}}', { status: 404 })),
+    );
+    const code = await runPushCli(
+      [
+        ...args.filter((arg) => arg !== '--text' && arg !== '你好'),
+        '--type',
+        'voice',
+        '--app-id',
+        'wx0123456789abcdef',
+        '--sim-url',
+        'http://127.0.0.1:8090',
+      ],
+      io,
+    );
+    expect(code).toBe(1);
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    expect(out).toContain('ACCOUNT_NOT_FOUND');
   });
 });

@@ -1,6 +1,7 @@
 import {
   type PushAttempt,
   PushTimeoutError,
+  registerSimMedia,
   sendPush,
   sendPushLikeWechat,
   verifyCallbackUrl,
@@ -68,6 +69,9 @@ async function runPush(
   io.out(
     `push ${command.type}${msgId} mode=${command.target.mode} to ${command.target.callbackUrl}\n`,
   );
+  if (command.simMedia !== undefined && !(await registerMedia(command.simMedia, io))) {
+    return 1;
+  }
   let failures = 0;
   for (let delivery = 1; delivery <= command.times; delivery++) {
     const label = `attempt ${delivery}/${command.times}`;
@@ -96,6 +100,23 @@ async function deliverOnce(
     io.out(`${label}: ${describeFailure(error)}\n`);
     return false;
   }
+}
+
+/** The push would point at media WeChat (the simulator) does not have: register it first. */
+async function registerMedia(
+  plan: NonNullable<Extract<PushCliCommand, { kind: 'push' }>['simMedia']>,
+  io: CliIo,
+): Promise<boolean> {
+  for (const item of plan.items) {
+    try {
+      await registerSimMedia(plan.simUrl, { appId: plan.appId, ...item });
+      io.out(`registered ${item.type} media ${item.mediaId} in the simulator\n`);
+    } catch (error: unknown) {
+      io.out(`registering ${item.type} media in the simulator: ${describeFailure(error)}\n`);
+      return false;
+    }
+  }
+  return true;
 }
 
 /** WeChat's own behaviour: the same bytes again until acknowledged or out of retries. */

@@ -1,5 +1,9 @@
 export {
+  type AttachmentRecord,
+  type AttachmentStatus,
+  type ContactState,
   ConversationRepository,
+  type NewAttachment,
   type NewInboundEvent,
   type NewInboundMessage,
 } from './conversation.repository';

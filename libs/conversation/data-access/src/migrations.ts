@@ -2,6 +2,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 import { outboxTableSql } from '@wechat-desk/shared/persistence';
 
+import { ConversationContactsAndMedia1764200001000 } from './contacts-and-media.migration';
+
 export class ConversationInitial1764030000000 implements MigrationInterface {
   name = 'ConversationInitial1764030000000';
 
@@ -56,4 +58,7 @@ export class ConversationInitial1764030000000 implements MigrationInterface {
   }
 }
 
-export const conversationMigrations = [ConversationInitial1764030000000];
+export const conversationMigrations = [
+  ConversationInitial1764030000000,
+  ConversationContactsAndMedia1764200001000,
+];

@@ -1,5 +1,26 @@
 export { AccessTokenStore } from './access-token-store';
 export { WechatApiClient } from './wechat-api-client';
 export { WechatApiClientModule } from './wechat-api-client.module';
-export { TOKEN_INVALID_ERRCODES, WechatApiError, WechatUnreachableError } from './wechat-api-error';
+export {
+  DEFAULT_MAX_MEDIA_BYTES,
+  DEFAULT_MEDIA_TIMEOUT_MS,
+  type DownloadedMedia,
+  type MediaDownloadOptions,
+} from './media-download';
+export {
+  classifyMediaResponse,
+  FALLBACK_MIME_TYPE,
+  fileNameOf,
+  fileNameOfUrl,
+  type MediaResponse,
+  mediaMimeType,
+  type RawMediaAnswer,
+} from './media-response';
+export {
+  MediaTooLargeError,
+  TOKEN_INVALID_ERRCODES,
+  WechatApiError,
+  WechatHttpStatusError,
+  WechatUnreachableError,
+} from './wechat-api-error';
 export { fetchStableToken, WechatHttp, type WechatCredentials } from './wechat-http';

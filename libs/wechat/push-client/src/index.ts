@@ -79,3 +79,10 @@ export {
   WECHAT_PUSH_TIMEOUT_MS,
   type WechatDelivery,
 } from './lib/http';
+export {
+  registerSimMedia,
+  type RegisterSimMediaInput,
+  SAMPLE_MEDIA,
+  type SampleMedia,
+  type SimMediaKind,
+} from './lib/sim-media';

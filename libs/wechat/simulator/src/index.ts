@@ -21,11 +21,24 @@ export {
   simulatorOptionsFromEnv,
   type WechatSimulatorOptions,
 } from './lib/options';
+export {
+  DEFAULT_FAULT_DELAY_MS,
+  extensionFor,
+  MEDIA_FAULT_MODES,
+  MEDIA_LIFETIME_MS,
+  type MediaFaultMode,
+  SIM_MEDIA_TYPES,
+  type SimMedia,
+  type SimMediaType,
+  validateMediaFault,
+  validateMediaInput,
+} from './lib/media';
 export { WECHAT_PATHS } from './lib/paths';
 export {
   createWechatSimulatorApp,
   type CreateSimulatorAppOptions,
   registerRawBodyParser,
+  SIM_BODY_LIMIT_BYTES,
 } from './lib/simulator-app';
 export {
   type IssuedToken,
@@ -39,6 +52,7 @@ export {
   type TokenKind,
 } from './lib/simulator-state.service';
 export {
+  type MediaAnswer,
   type TokenResponse,
   WechatApiService,
   type WechatResponse,

@@ -347,4 +347,180 @@ describe('WeChat simulator over HTTP', () => {
     await fetch(`${baseUrl}/sim/state`, { method: 'DELETE' });
     expect(await items('/sim/accounts')).toEqual([]);
   });
+
+  describe('temporary media (GET /cgi-bin/media/get)', () => {
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+      'base64',
+    );
+
+    async function register(fields: Record<string, unknown>): Promise<Response> {
+      return postJson('/sim/media', JSON.stringify({ appId: account.appId, ...fields }));
+    }
+
+    async function registered(
+      type: string,
+      contentType: string,
+      bytes: Buffer,
+      mediaId?: string,
+    ): Promise<string> {
+      const response = await register({
+        type,
+        contentType,
+        base64: bytes.toString('base64'),
+        ...(mediaId === undefined ? {} : { mediaId }),
+      });
+      expect(response.status).toBe(201);
+      const body = (await response.json()) as { mediaId: string; size: number };
+      expect(body.size).toBe(bytes.length);
+      return body.mediaId;
+    }
+
+    function mediaGet(token: string | null, mediaId: string): Promise<Response> {
+      const query = new URLSearchParams({
+        ...(token === null ? {} : { access_token: token }),
+        media_id: mediaId,
+      });
+      return fetch(`${baseUrl}/cgi-bin/media/get?${query.toString()}`);
+    }
+
+    it('answers the stored bytes with their Content-Type and Content-disposition', async () => {
+      const mediaId = await registered('image', 'image/png', png);
+      expect(mediaId).toMatch(/^[A-Za-z0-9_-]{64}$/);
+      const token = await stableToken();
+
+      const response = await mediaGet(token, mediaId);
+
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('image/png');
+      expect(response.headers.get('content-disposition')).toBe(
+        `attachment; filename="${mediaId}.png"`,
+      );
+      expect(Buffer.from(await response.arrayBuffer()).equals(png)).toBe(true);
+      const [call] = await items(`/sim/calls?path=/cgi-bin/media/get`);
+      expect(call).toMatchObject({
+        method: 'GET',
+        appId: account.appId,
+        accessToken: token,
+        errcode: 0,
+        query: { media_id: mediaId },
+      });
+    });
+
+    it('answers a video as JSON {video_url}, whose bytes it serves', async () => {
+      const bytes = Buffer.from('....ftypmp42 not really a video');
+      const mediaId = await registered('video', 'video/mp4', bytes, 'video_1');
+      expect(mediaId).toBe('video_1');
+      const body = await wechat(mediaGet(await stableToken(), mediaId));
+      expect(body).toEqual({ video_url: `${baseUrl}/sim/video-files/video_1` });
+
+      const video = await fetch(body['video_url'] as string);
+      expect(video.status).toBe(200);
+      expect(video.headers.get('content-type')).toBe('video/mp4');
+      expect(Buffer.from(await video.arrayBuffer()).equals(bytes)).toBe(true);
+      expect((await fetch(`${baseUrl}/sim/video-files/nope`)).status).toBe(404);
+    });
+
+    it('checks the token first, like custom/send; unknown, foreign or 3-day-old media answer 40007', async () => {
+      const mediaId = await registered('voice', 'audio/amr', Buffer.from('#!AMR\n'));
+      expect(await wechat(mediaGet(null, mediaId))).toEqual(WECHAT_ERRORS.accessTokenMissing);
+      expect(await wechat(mediaGet('not-a-token', mediaId))).toEqual(
+        WECHAT_ERRORS.invalidCredential,
+      );
+      const token = await stableToken();
+      expect(await wechat(mediaGet(token, 'unknown_media'))).toEqual(WECHAT_ERRORS.invalidMediaId);
+
+      const other = { ...account, appId: 'wx0123456789abcdee' };
+      expect((await postJson('/sim/accounts', JSON.stringify(other))).status).toBe(201);
+      const foreign = await postJson(
+        '/sim/media',
+        JSON.stringify({
+          appId: other.appId,
+          type: 'image',
+          contentType: 'image/png',
+          base64: png.toString('base64'),
+        }),
+      );
+      const { mediaId: foreignId } = (await foreign.json()) as { mediaId: string };
+      expect(await wechat(mediaGet(token, foreignId))).toEqual(WECHAT_ERRORS.invalidMediaId);
+
+      advance(3 * 24 * 3600 - 10);
+      const fresh = await stableToken();
+      expect((await mediaGet(fresh, mediaId)).headers.get('content-type')).toBe('audio/amr');
+      advance(10);
+      expect(await wechat(mediaGet(await stableToken(), mediaId))).toEqual(
+        WECHAT_ERRORS.invalidMediaId,
+      );
+    });
+
+    it('injected faults fail the next n calls, then the media answers again', async () => {
+      const mediaId = await registered('image', 'image/png', png);
+      const token = await stableToken();
+      const inject = (body: unknown) =>
+        postJson(`/sim/media/${mediaId}/faults`, JSON.stringify(body));
+
+      expect((await inject({ failNext: 1, mode: 'system-busy' })).status).toBe(200);
+      expect(await wechat(mediaGet(token, mediaId))).toEqual({
+        errcode: -1,
+        errmsg: 'system error',
+      });
+      expect((await inject({ failNext: 1, mode: 'expired' })).status).toBe(200);
+      expect(await wechat(mediaGet(token, mediaId))).toEqual(WECHAT_ERRORS.invalidMediaId);
+      expect((await inject({ failNext: 2, mode: 'http-500' })).status).toBe(200);
+      expect((await mediaGet(token, mediaId)).status).toBe(500);
+      expect((await mediaGet(token, mediaId)).status).toBe(500);
+      expect((await inject({ failNext: 1, mode: 'timeout', delayMs: 1_000 })).status).toBe(200);
+      await expect(
+        fetch(`${baseUrl}/cgi-bin/media/get?access_token=${token}&media_id=${mediaId}`, {
+          signal: AbortSignal.timeout(200),
+        }),
+      ).rejects.toThrow();
+      const ok = await mediaGet(token, mediaId);
+      expect(ok.status).toBe(200);
+      expect(Buffer.from(await ok.arrayBuffer()).equals(png)).toBe(true);
+
+      const calls = await items('/sim/calls?path=/cgi-bin/media/get');
+      expect(calls.map((call) => call.fault ?? 'ok')).toEqual([
+        'system-busy',
+        'expired',
+        'http-500',
+        'http-500',
+        'timeout',
+        'ok',
+      ]);
+    });
+
+    it('validates registrations and faults', async () => {
+      const bad = await register({ type: 'file', contentType: 'nope', base64: '***' });
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { error: { details: object } }).error.details).toEqual({
+        type: expect.any(String),
+        contentType: expect.any(String),
+        base64: expect.any(String),
+      });
+      const unknownAccount = await postJson(
+        '/sim/media',
+        JSON.stringify({
+          appId: 'wx0000000000000000',
+          type: 'image',
+          contentType: 'image/png',
+          base64: '',
+        }),
+      );
+      expect(unknownAccount.status).toBe(404);
+      expect(
+        (await postJson('/sim/media/none/faults', JSON.stringify({ failNext: 1, mode: 'expired' })))
+          .status,
+      ).toBe(404);
+      const mediaId = await registered('thumb', 'image/jpeg', Buffer.from([0xff, 0xd8]));
+      expect(
+        (
+          await postJson(
+            `/sim/media/${mediaId}/faults`,
+            JSON.stringify({ failNext: -1, mode: 'x' }),
+          )
+        ).status,
+      ).toBe(400);
+    });
+  });
 });

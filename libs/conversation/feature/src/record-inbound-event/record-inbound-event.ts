@@ -1,9 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 
-import { ConversationRepository } from '@wechat-desk/conversation/data-access';
-import { type WechatInboundEvent, WechatOtherEventV1 } from '@wechat-desk/contracts';
+import { type ContactState, ConversationRepository } from '@wechat-desk/conversation/data-access';
+import {
+  createEnvelope,
+  RoutingKeys,
+  type EventEnvelope,
+  type WechatInboundEvent,
+  WechatOtherEventV1,
+} from '@wechat-desk/contracts';
 import { assertNever } from '@wechat-desk/shared/util';
 
+import { contactUpdatedData } from '../contact-updated';
 import { payloadFields } from '../inbound-fields';
 
 /** Follow state changes with these; other events only mark an interaction. */
@@ -15,6 +22,39 @@ function followingAfter(event: WechatInboundEvent): boolean | null {
     return false;
   }
   return null;
+}
+
+/**
+ * WeChat's 2023 rule: a follow (with or without a QR scene), a menu click or a QR scan allows a
+ * few replies within the next minute. Unsubscribe, LOCATION and send-job reports do not.
+ */
+export function isPrompt(event: WechatInboundEvent): boolean {
+  if (event instanceof WechatOtherEventV1) {
+    return false;
+  }
+  switch (event.event) {
+    case 'subscribe':
+    case 'SCAN':
+    case 'CLICK':
+    case 'VIEW':
+    case 'scancode_push':
+    case 'scancode_waitmsg':
+    case 'pic_sysphoto':
+    case 'pic_photo_or_album':
+    case 'pic_weixin':
+    case 'location_select':
+      return true;
+    case 'unsubscribe':
+    case 'LOCATION':
+    case 'kf_create_session':
+    case 'kf_close_session':
+    case 'kf_switch_session':
+    case 'TEMPLATESENDJOBFINISH':
+    case 'MASSSENDJOBFINISH':
+      return false;
+    default:
+      return assertNever(event);
+  }
 }
 
 /** The key that tells this event apart, as in its dedupe key: EventKey, or MsgID for send jobs. */
@@ -51,23 +91,20 @@ function eventKeyOf(event: WechatInboundEvent): string | null {
   }
 }
 
-/** Records an event once (by its dedupe key) and updates the contact; never opens a ticket. */
+/**
+ * Records an event once (by its dedupe key), updates the contact and announces its new state;
+ * never creates a message or a ticket. A redelivered event changes nothing and announces nothing.
+ */
 @Injectable()
 export class RecordInboundEvent {
   constructor(
     @Inject(ConversationRepository) private readonly repository: ConversationRepository,
   ) {}
 
-  async execute(event: WechatInboundEvent): Promise<void> {
+  async execute(event: WechatInboundEvent, cause: EventEnvelope): Promise<void> {
     const occurredAt = new Date(event.createTime * 1000);
     await this.repository.transaction(async (manager) => {
-      const contactId = await this.repository.upsertContact(
-        manager,
-        event.channelId,
-        event.openId,
-        occurredAt,
-      );
-      const recorded = await this.repository.insertInboundEvent(manager, contactId, {
+      const { contact, recorded } = await this.repository.recordInboundEvent(manager, {
         channelId: event.channelId,
         openId: event.openId,
         event: event.event,
@@ -75,12 +112,29 @@ export class RecordInboundEvent {
         dedupeKey: event.dedupeKey,
         occurredAt,
         fields: payloadFields(event),
+        prompts: isPrompt(event),
       });
-      const following = followingAfter(event);
-      // A redelivered event was applied the first time.
-      if (recorded && following !== null) {
-        await this.repository.applyFollowState(manager, contactId, following, occurredAt);
+      if (!recorded) {
+        return;
       }
+      let state: ContactState = contact;
+      const following = followingAfter(event);
+      if (following !== null) {
+        // Null when a newer follow change is already applied: the state read above stands.
+        state =
+          (await this.repository.applyFollowState(
+            manager,
+            contact.contactId,
+            following,
+            occurredAt,
+          )) ?? contact;
+      }
+      await this.repository.enqueue(manager, [
+        createEnvelope(RoutingKeys.conversationContactUpdated, contactUpdatedData(state), {
+          correlationId: cause.correlationId,
+          causationId: cause.id,
+        }),
+      ]);
     });
   }
 }

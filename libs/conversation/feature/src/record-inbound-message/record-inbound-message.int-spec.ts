@@ -124,6 +124,18 @@ const subscribe = (openId: string, createTime: number): WechatInboundEvent =>
 const unsubscribe = (openId: string, createTime: number): WechatInboundEvent =>
   inboundEvent(RoutingKeys.wechatEventUnsubscribe, { openId, event: 'unsubscribe', createTime });
 
+/** Records an event as the consumer does, in its envelope (each redelivery carries the same one). */
+const eventCauses = new Map<string, EventEnvelope>();
+function deliverEvent(event: WechatInboundEvent): Promise<void> {
+  const cause =
+    eventCauses.get(event.dedupeKey) ??
+    createEnvelope(RoutingKeys.wechatEventSubscribe, event, {
+      correlationId: `corr-${randomUUID()}`,
+    });
+  eventCauses.set(event.dedupeKey, cause);
+  return recordEvent.execute(event, cause);
+}
+
 /** The envelope the message arrived in (each redelivery carries the same one). */
 function causeOf(payload: object): EventEnvelope {
   return createEnvelope(RoutingKeys.wechatMessageText, payload, {
@@ -174,7 +186,21 @@ async function contactsOf(openId: string): Promise<ContactRow[]> {
   return rows;
 }
 
-async function outboxOf(openId: string): Promise<OutboxRow[]> {
+/** The user's outbox rows of one kind (message.recorded unless told otherwise). */
+async function outboxOf(
+  openId: string,
+  routingKey: string = RoutingKeys.conversationMessageRecorded,
+): Promise<OutboxRow[]> {
+  const { rows } = await observer.query<OutboxRow>(
+    `SELECT event_id, routing_key, envelope FROM conversation.outbox
+      WHERE envelope->'data'->>'openId' = $1 AND routing_key = $2 ORDER BY position`,
+    [openId, routingKey],
+  );
+  return rows;
+}
+
+/** Everything the user's pushes put in the outbox, by routing key. */
+async function allOutboxOf(openId: string): Promise<OutboxRow[]> {
   const { rows } = await observer.query<OutboxRow>(
     `SELECT event_id, routing_key, envelope FROM conversation.outbox
       WHERE envelope->'data'->>'openId' = $1 ORDER BY position`,
@@ -423,11 +449,11 @@ describe('RecordInboundEvent', () => {
     const followed = subscribe(openId, BASE_TIME);
     const unfollowed = unsubscribe(openId, BASE_TIME + 30);
 
-    await recordEvent.execute(followed);
+    await deliverEvent(followed);
     expect((await contactsOf(openId)).map((c) => c.following)).toEqual([true]);
 
-    await recordEvent.execute(unfollowed);
-    await Promise.all([recordEvent.execute(unfollowed), recordEvent.execute(unfollowed)]);
+    await deliverEvent(unfollowed);
+    await Promise.all([deliverEvent(unfollowed), deliverEvent(unfollowed)]);
     const contacts = await contactsOf(openId);
     expect(contacts).toHaveLength(1);
     expect(contacts[0]).toMatchObject({ following: false });
@@ -439,7 +465,7 @@ describe('RecordInboundEvent', () => {
       { dedupe_key: unfollowed.dedupeKey, event: 'unsubscribe' },
     ]);
     // Other events mark an interaction without touching the follow state.
-    await recordEvent.execute(
+    await deliverEvent(
       inboundEvent(RoutingKeys.wechatEventClick, {
         openId,
         event: 'CLICK',
@@ -456,9 +482,9 @@ describe('RecordInboundEvent', () => {
     const openId = 'oFollow_redelivered_06';
     const followed = subscribe(openId, BASE_TIME);
 
-    await recordEvent.execute(followed);
-    await recordEvent.execute(unsubscribe(openId, BASE_TIME + 30));
-    await recordEvent.execute(followed); // duplicate: same dedupeKey
+    await deliverEvent(followed);
+    await deliverEvent(unsubscribe(openId, BASE_TIME + 30));
+    await deliverEvent(followed); // duplicate: same dedupeKey
 
     expect(await eventsOf(openId)).toHaveLength(2);
     expect((await contactsOf(openId))[0]).toMatchObject({ following: false });
@@ -466,8 +492,8 @@ describe('RecordInboundEvent', () => {
 
   it('follow state follows CreateTime, not processing order', async () => {
     const openId = 'oFollow_out_of_order7';
-    await recordEvent.execute(unsubscribe(openId, BASE_TIME + 30));
-    await recordEvent.execute(subscribe(openId, BASE_TIME));
+    await deliverEvent(unsubscribe(openId, BASE_TIME + 30));
+    await deliverEvent(subscribe(openId, BASE_TIME));
 
     expect(await eventsOf(openId)).toHaveLength(2);
     expect((await contactsOf(openId))[0]).toMatchObject({ following: false });
@@ -517,7 +543,7 @@ describe('RecordInboundEvent', () => {
       }),
     ];
     for (const event of events) {
-      await recordEvent.execute(event);
+      await deliverEvent(event);
     }
 
     const rows = await eventRowsOf(openId);
@@ -541,5 +567,311 @@ describe('RecordInboundEvent', () => {
       fields: { Event: 'view_miniprogram', MenuId: '3' },
     });
     expect((await contactsOf(openId))[0]).toMatchObject({ following: true });
+  });
+});
+
+describe('contact state (conversation.contact.updated.v1)', () => {
+  const iso = (seconds: number): string => new Date(seconds * 1000).toISOString();
+
+  async function contactEventsOf(openId: string): Promise<Array<Record<string, unknown>>> {
+    const rows = await outboxOf(openId, RoutingKeys.conversationContactUpdated);
+    for (const row of rows) {
+      // desk-api and outbound validate every envelope: these must pass.
+      expect(() => parseEnvelope(row.envelope)).not.toThrow();
+    }
+    return rows.map((row) => row.envelope.data);
+  }
+
+  it('a message announces the whole contact state; timestamps only move forward; a duplicate changes nothing', async () => {
+    const openId = 'oContact_messages_u09';
+    const later = inboundMessage({
+      openId,
+      msgId: '7250021412600090002',
+      createTime: BASE_TIME + 100,
+    });
+    const earlier = inboundMessage({ openId, msgId: '7250021412600090001', createTime: BASE_TIME });
+    const laterCause = causeOf(later);
+
+    await recordMessage.execute(later, laterCause);
+    await recordMessage.execute(earlier, causeOf(earlier)); // arrives late
+    const [contact] = await contactsOf(openId);
+    const events = await contactEventsOf(openId);
+    expect(events).toEqual([
+      {
+        contactId: contact.id,
+        channelId: CHANNEL_A,
+        openId,
+        lastCustomerMessageAt: iso(BASE_TIME + 100),
+        lastInteractionAt: iso(BASE_TIME + 100),
+      },
+      // The late message is announced too, with the state after it: still the later times.
+      {
+        contactId: contact.id,
+        channelId: CHANNEL_A,
+        openId,
+        lastCustomerMessageAt: iso(BASE_TIME + 100),
+        lastInteractionAt: iso(BASE_TIME + 100),
+      },
+    ]);
+    const [announced] = await outboxOf(openId, RoutingKeys.conversationContactUpdated);
+    expect(announced.envelope).toMatchObject({
+      correlationId: laterCause.correlationId,
+      causationId: laterCause.id,
+    });
+
+    const before = await observer.query('SELECT * FROM conversation.contacts WHERE open_id = $1', [
+      openId,
+    ]);
+    const outboxBefore = await allOutboxOf(openId);
+    await recordMessage.execute(later, laterCause); // a WeChat retry or a redelivery
+    await Promise.all([
+      recordMessage.execute(earlier, causeOf(earlier)),
+      recordMessage.execute(later, laterCause),
+    ]);
+    const after = await observer.query('SELECT * FROM conversation.contacts WHERE open_id = $1', [
+      openId,
+    ]);
+    expect(after.rows).toEqual(before.rows);
+    expect(await allOutboxOf(openId)).toEqual(outboxBefore);
+  });
+
+  it('follow, click, scan and unfollow: following and last_prompt_at by CreateTime; events publish no message', async () => {
+    const openId = 'oContact_events_user10';
+    const qrFollow = inboundEvent(RoutingKeys.wechatEventSubscribe, {
+      openId,
+      event: 'subscribe',
+      createTime: BASE_TIME,
+      qrScene: '42',
+      ticket: 'T',
+      dedupeKeyPart: 'qrscene_42',
+    });
+    const click = inboundEvent(RoutingKeys.wechatEventClick, {
+      openId,
+      event: 'CLICK',
+      eventKey: 'MENU_HELP',
+      createTime: BASE_TIME + 10,
+      dedupeKeyPart: 'MENU_HELP',
+    });
+    const location = inboundEvent(RoutingKeys.wechatEventLocation, {
+      openId,
+      event: 'LOCATION',
+      createTime: BASE_TIME + 15,
+      latitude: 23.1,
+      longitude: 113.3,
+      precision: 119.4,
+    });
+    const scan = inboundEvent(RoutingKeys.wechatEventScan, {
+      openId,
+      event: 'SCAN',
+      sceneKey: '7',
+      createTime: BASE_TIME + 20,
+      dedupeKeyPart: '7',
+    });
+    const unfollow = unsubscribe(openId, BASE_TIME + 30);
+
+    for (const event of [qrFollow, click, location, scan, unfollow]) {
+      await deliverEvent(event);
+    }
+    await deliverEvent(click); // redelivered: nothing more
+    await deliverEvent(qrFollow);
+
+    const [contact] = await contactsOf(openId);
+    const base = { contactId: contact.id, channelId: CHANNEL_A, openId };
+    expect(await contactEventsOf(openId)).toEqual([
+      {
+        ...base,
+        following: true,
+        followingChangedAt: iso(BASE_TIME),
+        lastPromptAt: iso(BASE_TIME),
+        lastInteractionAt: iso(BASE_TIME),
+      },
+      {
+        ...base,
+        following: true,
+        followingChangedAt: iso(BASE_TIME),
+        lastPromptAt: iso(BASE_TIME + 10),
+        lastInteractionAt: iso(BASE_TIME + 10),
+      },
+      // LOCATION is an interaction, not a prompt.
+      {
+        ...base,
+        following: true,
+        followingChangedAt: iso(BASE_TIME),
+        lastPromptAt: iso(BASE_TIME + 10),
+        lastInteractionAt: iso(BASE_TIME + 15),
+      },
+      {
+        ...base,
+        following: true,
+        followingChangedAt: iso(BASE_TIME),
+        lastPromptAt: iso(BASE_TIME + 20),
+        lastInteractionAt: iso(BASE_TIME + 20),
+      },
+      {
+        ...base,
+        following: false,
+        followingChangedAt: iso(BASE_TIME + 30),
+        lastPromptAt: iso(BASE_TIME + 20),
+        lastInteractionAt: iso(BASE_TIME + 30),
+      },
+    ]);
+    // Events never become messages (so never tickets).
+    expect(await outboxOf(openId)).toEqual([]);
+    expect(await messagesOf(openId)).toEqual([]);
+    expect((await allOutboxOf(openId)).map((row) => row.routing_key)).toEqual(
+      Array(5).fill(RoutingKeys.conversationContactUpdated),
+    );
+
+    // A message afterwards keeps the event timestamps and adds its own.
+    const message = inboundMessage({
+      openId,
+      msgId: '7250021412600100001',
+      createTime: BASE_TIME + 40,
+    });
+    await recordMessage.execute(message, causeOf(message));
+    expect((await contactEventsOf(openId)).at(-1)).toEqual({
+      ...base,
+      following: false,
+      followingChangedAt: iso(BASE_TIME + 30),
+      lastCustomerMessageAt: iso(BASE_TIME + 40),
+      lastPromptAt: iso(BASE_TIME + 20),
+      lastInteractionAt: iso(BASE_TIME + 40),
+    });
+  });
+
+  it('an old subscribe arriving after a newer unsubscribe announces the unchanged (unfollowed) state', async () => {
+    const openId = 'oContact_late_follow11';
+    await deliverEvent(unsubscribe(openId, BASE_TIME + 30));
+    await deliverEvent(subscribe(openId, BASE_TIME));
+
+    const events = await contactEventsOf(openId);
+    expect(events).toHaveLength(2);
+    expect(events[1]).toMatchObject({
+      following: false,
+      followingChangedAt: iso(BASE_TIME + 30),
+      // The follow still was a prompt at its own time.
+      lastPromptAt: iso(BASE_TIME),
+      lastInteractionAt: iso(BASE_TIME + 30),
+    });
+  });
+});
+
+describe('media of a new message (conversation.media.requested.v1)', () => {
+  interface AttachmentRow {
+    id: string;
+    message_id: string;
+    role: string;
+    media_id: string;
+    status: string;
+    attempts: number;
+  }
+
+  async function attachmentsOf(messageId: string): Promise<AttachmentRow[]> {
+    const { rows } = await observer.query<AttachmentRow>(
+      `SELECT id, message_id, role, media_id, status, attempts FROM conversation.attachments
+        WHERE message_id = $1 ORDER BY role`,
+      [messageId],
+    );
+    return rows;
+  }
+
+  async function requestsFor(messageId: string): Promise<OutboxRow[]> {
+    const { rows } = await observer.query<OutboxRow>(
+      `SELECT event_id, routing_key, envelope FROM conversation.outbox
+        WHERE routing_key = $1 AND envelope->'data'->>'messageId' = $2 ORDER BY position`,
+      [RoutingKeys.conversationMediaRequested, messageId],
+    );
+    return rows;
+  }
+
+  it('an image asks for its MediaId, a video for its media and thumbnail; once, in the same transaction', async () => {
+    const openId = 'oMedia_messages_user12';
+    const image = typedMessage(RoutingKeys.wechatMessageImage, {
+      openId,
+      msgId: '7250021412600120001',
+      msgType: 'image',
+      picUrl: 'http://mmbiz.qpic.cn/x/1',
+      mediaId: 'IMAGE_MEDIA_1',
+    });
+    const video = typedMessage(RoutingKeys.wechatMessageVideo, {
+      openId,
+      msgId: '7250021412600120002',
+      msgType: 'video',
+      mediaId: 'VIDEO_MEDIA_1',
+      thumbMediaId: 'VIDEO_THUMB_1',
+      createTime: BASE_TIME + 1,
+    });
+    const voice = typedMessage(RoutingKeys.wechatMessageVoice, {
+      openId,
+      msgId: '7250021412600120003',
+      msgType: 'voice',
+      mediaId: 'VOICE_MEDIA_1',
+      format: 'amr',
+      mediaId16K: 'VOICE_16K_1',
+      createTime: BASE_TIME + 2,
+    });
+    const imageCause = causeOf(image);
+    for (const message of [image, video, voice]) {
+      await recordMessage.execute(message, message === image ? imageCause : causeOf(message));
+    }
+    await recordMessage.execute(image, imageCause); // a duplicate asks for nothing more
+
+    const [imageRow, videoRow, voiceRow] = await messagesOf(openId);
+    expect(
+      (await attachmentsOf(imageRow.id)).map(({ role, media_id, status, attempts }) => ({
+        role,
+        media_id,
+        status,
+        attempts,
+      })),
+    ).toEqual([{ role: 'media', media_id: 'IMAGE_MEDIA_1', status: 'pending', attempts: 0 }]);
+    expect(
+      (await attachmentsOf(videoRow.id)).map(({ role, media_id }) => [role, media_id]),
+    ).toEqual([
+      ['media', 'VIDEO_MEDIA_1'],
+      ['thumbnail', 'VIDEO_THUMB_1'],
+    ]);
+    // The 16 kHz copy of a voice is not fetched.
+    expect((await attachmentsOf(voiceRow.id)).map(({ media_id }) => media_id)).toEqual([
+      'VOICE_MEDIA_1',
+    ]);
+
+    const imageRequests = await requestsFor(imageRow.id);
+    expect(imageRequests).toHaveLength(1);
+    expect(() => parseEnvelope(imageRequests[0].envelope)).not.toThrow();
+    const [imageAttachment] = await attachmentsOf(imageRow.id);
+    expect(imageRequests[0].envelope).toMatchObject({
+      correlationId: imageCause.correlationId,
+      causationId: imageCause.id,
+      data: {
+        attachmentId: imageAttachment.id,
+        messageId: imageRow.id,
+        channelId: CHANNEL_A,
+        messageType: 'image',
+        role: 'media',
+        mediaId: 'IMAGE_MEDIA_1',
+      },
+    });
+    const videoRequests = await requestsFor(videoRow.id);
+    expect(videoRequests.map((row) => row.envelope.data)).toEqual(
+      (await attachmentsOf(videoRow.id)).map((attachment) => ({
+        attachmentId: attachment.id,
+        messageId: videoRow.id,
+        channelId: CHANNEL_A,
+        messageType: 'video',
+        role: attachment.role,
+        mediaId: attachment.media_id,
+      })),
+    );
+    // A text message has none.
+    const text = inboundMessage({
+      openId,
+      msgId: '7250021412600120004',
+      createTime: BASE_TIME + 3,
+    });
+    await recordMessage.execute(text, causeOf(text));
+    const textRow = (await messagesOf(openId)).at(-1)!;
+    expect(await attachmentsOf(textRow.id)).toEqual([]);
+    expect(await requestsFor(textRow.id)).toEqual([]);
   });
 });

@@ -1,14 +1,22 @@
+import { randomUUID } from 'node:crypto';
+
 import { Inject, Injectable } from '@nestjs/common';
 
-import { ConversationRepository } from '@wechat-desk/conversation/data-access';
+import { ConversationRepository, type NewAttachment } from '@wechat-desk/conversation/data-access';
 import {
   createEnvelope,
+  type MediaMessageType,
   RoutingKeys,
   type EventEnvelope,
   type WechatInboundMessage,
+  WechatImageMessageV1,
+  WechatShortVideoMessageV1,
   WechatTextMessageV1,
+  WechatVideoMessageV1,
+  WechatVoiceMessageV1,
 } from '@wechat-desk/contracts';
 
+import { contactUpdatedData } from '../contact-updated';
 import { payloadFields } from '../inbound-fields';
 
 /** What the desk shows as the message's text: only text messages have one. */
@@ -17,8 +25,31 @@ function textOf(message: WechatInboundMessage): string | null {
 }
 
 /**
+ * The media to fetch from WeChat before it deletes them (3 days): the MediaId of images, voices
+ * and videos, and a video's thumbnail. A voice's optional MediaId16K copy is not fetched.
+ */
+export function mediaOf(
+  message: WechatInboundMessage,
+): { messageType: MediaMessageType; items: Array<Omit<NewAttachment, 'id'>> } | null {
+  if (message instanceof WechatImageMessageV1 || message instanceof WechatVoiceMessageV1) {
+    return { messageType: message.msgType, items: [{ role: 'media', mediaId: message.mediaId }] };
+  }
+  if (message instanceof WechatVideoMessageV1 || message instanceof WechatShortVideoMessageV1) {
+    return {
+      messageType: message.msgType,
+      items: [
+        { role: 'media', mediaId: message.mediaId },
+        { role: 'thumbnail', mediaId: message.thumbMediaId },
+      ],
+    };
+  }
+  return null;
+}
+
+/**
  * Records a customer's message once per (channel, MsgId) and announces it, in one transaction:
- * a redelivery or a WeChat retry finds the row and changes nothing.
+ * the message, the contact's new state and one download request per media item. A redelivery
+ * or a WeChat retry finds the row and announces nothing.
  */
 @Injectable()
 export class RecordInboundMessage {
@@ -29,22 +60,26 @@ export class RecordInboundMessage {
   async execute(message: WechatInboundMessage, cause: EventEnvelope): Promise<void> {
     const sentAt = new Date(message.createTime * 1000);
     const text = textOf(message);
+    const media = mediaOf(message);
+    const attachments: NewAttachment[] = (media?.items ?? []).map((item) => ({
+      id: randomUUID(),
+      ...item,
+    }));
+    const context = { correlationId: cause.correlationId, causationId: cause.id };
     await this.repository.transaction(async (manager) => {
-      const contactId = await this.repository.upsertContact(
+      const { contact, messageId } = await this.repository.recordInboundMessage(
         manager,
-        message.channelId,
-        message.openId,
-        sentAt,
+        {
+          channelId: message.channelId,
+          openId: message.openId,
+          type: message.msgType,
+          text,
+          wechatMsgId: message.msgId,
+          sentAt,
+          fields: payloadFields(message),
+        },
+        attachments,
       );
-      const messageId = await this.repository.insertInboundMessage(manager, contactId, {
-        channelId: message.channelId,
-        openId: message.openId,
-        type: message.msgType,
-        text,
-        wechatMsgId: message.msgId,
-        sentAt,
-        fields: payloadFields(message),
-      });
       if (messageId === null) {
         return;
       }
@@ -54,7 +89,7 @@ export class RecordInboundMessage {
           {
             messageId,
             channelId: message.channelId,
-            contactId,
+            contactId: contact.contactId,
             openId: message.openId,
             direction: 'in',
             type: message.msgType,
@@ -62,8 +97,29 @@ export class RecordInboundMessage {
             sentAt: sentAt.toISOString(),
             wechatMsgId: message.msgId,
           },
-          { correlationId: cause.correlationId, causationId: cause.id },
+          context,
         ),
+        createEnvelope(
+          RoutingKeys.conversationContactUpdated,
+          contactUpdatedData(contact),
+          context,
+        ),
+        ...(media === null
+          ? []
+          : attachments.map((attachment) =>
+              createEnvelope(
+                RoutingKeys.conversationMediaRequested,
+                {
+                  attachmentId: attachment.id,
+                  messageId,
+                  channelId: message.channelId,
+                  messageType: media.messageType,
+                  role: attachment.role,
+                  mediaId: attachment.mediaId,
+                },
+                context,
+              ),
+            )),
       ]);
     });
   }

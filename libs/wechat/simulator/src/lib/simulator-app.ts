@@ -3,6 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 
+export const SIM_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
+
 export interface CreateSimulatorAppOptions {
   logger?: LoggerService | LogLevel[] | false;
 }
@@ -15,7 +17,8 @@ export async function createWechatSimulatorApp(
   rootModule: Type<unknown> | DynamicModule,
   options: CreateSimulatorAppOptions = {},
 ): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter();
+  // Media is registered as base64 JSON: room for a 20 MiB video.
+  const adapter = new FastifyAdapter({ bodyLimit: SIM_BODY_LIMIT_BYTES });
   registerRawBodyParser(adapter.getInstance());
   // bodyParser: false keeps Nest from installing its JSON parser over ours.
   return NestFactory.create<NestFastifyApplication>(rootModule, adapter, {

@@ -4,6 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 
 import { type SimAccount, validateAccountInput } from './accounts';
 import { type Clock, SIMULATOR_CLOCK } from './clock';
+import { type MediaFault, type MediaInput, type SimMedia } from './media';
 import {
   DEFAULT_MAX_RECORDED_CALLS,
   SIMULATOR_OPTIONS,
@@ -59,6 +60,8 @@ export interface RecordedCall {
   json: unknown;
   errcode: number;
   errmsg: string;
+  /** Set when an injected fault answered instead (see `POST /sim/media/:mediaId/faults`). */
+  fault?: string;
 }
 
 export type NewCall = Omit<RecordedCall, 'id' | 'at'>;
@@ -84,6 +87,8 @@ export class SimulatorStateService {
   private readonly tokens = new Map<string, IssuedToken>();
   /** Latest token per `${appId} ${kind}`. */
   private readonly latest = new Map<string, IssuedToken>();
+  private readonly media = new Map<string, SimMedia>();
+  private readonly mediaFaults = new Map<string, MediaFault>();
   private calls: RecordedCall[] = [];
   private nextCallId = 1;
   private readonly maxRecordedCalls: number;
@@ -236,6 +241,49 @@ export class SimulatorStateService {
     );
   }
 
+  // --- media ---------------------------------------------------------------------------------
+
+  /** Media a customer "sent": what media/get answers for its id (a given id is replaced). */
+  registerMedia(input: MediaInput): SimMedia {
+    const media: SimMedia = {
+      // Shaped like WeChat's: 64 characters of [A-Za-z0-9_-].
+      mediaId: input.mediaId ?? randomBytes(48).toString('base64url'),
+      appId: input.appId,
+      type: input.type,
+      contentType: input.contentType,
+      bytes: input.bytes,
+      createdAtMs: this.now(),
+    };
+    this.media.set(media.mediaId, media);
+    return media;
+  }
+
+  getMedia(mediaId: string): SimMedia | undefined {
+    return this.media.get(mediaId);
+  }
+
+  /** The next `failNext` media/get calls for this id fail as `mode`; 0 clears the fault. */
+  setMediaFault(mediaId: string, fault: MediaFault): void {
+    if (fault.remaining === 0) {
+      this.mediaFaults.delete(mediaId);
+    } else {
+      this.mediaFaults.set(mediaId, { ...fault });
+    }
+  }
+
+  /** Consumes one injected failure for this id, if any is left. */
+  takeMediaFault(mediaId: string): MediaFault | undefined {
+    const fault = this.mediaFaults.get(mediaId);
+    if (fault === undefined) {
+      return undefined;
+    }
+    fault.remaining -= 1;
+    if (fault.remaining <= 0) {
+      this.mediaFaults.delete(mediaId);
+    }
+    return { ...fault };
+  }
+
   // --- recorded calls -------------------------------------------------------------------------
 
   recordCall(call: NewCall): RecordedCall {
@@ -277,6 +325,8 @@ export class SimulatorStateService {
     }
     this.tokens.clear();
     this.latest.clear();
+    this.media.clear();
+    this.mediaFaults.clear();
     this.calls = [];
   }
 }

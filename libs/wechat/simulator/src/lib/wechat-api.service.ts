@@ -1,8 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 
+import { assertNever } from '@wechat-desk/shared/util';
+
 import { isRecord, type SimAccount } from './accounts';
 import { validateCustomMessage } from './custom-message.validation';
 import { ipAllowed, ipNotWhitelisted } from './ip-whitelist';
+import { extensionFor, MEDIA_LIFETIME_MS, type MediaFault } from './media';
 import { WECHAT_PATHS } from './paths';
 import { SimulatorStateService, type TokenGrant } from './simulator-state.service';
 import { type WechatErrorBody, type WechatErrorName, wechatError } from './wechat-errors';
@@ -15,6 +18,14 @@ export interface TokenResponse {
 export type WechatResponse = TokenResponse | WechatErrorBody;
 
 export type QueryParams = Record<string, string>;
+
+/** What `GET /cgi-bin/media/get` answers; the controller turns it into HTTP. */
+export type MediaAnswer =
+  | { kind: 'json'; body: WechatErrorBody | { video_url: string } }
+  | { kind: 'bytes'; bytes: Buffer; contentType: string; fileName: string }
+  /** Injected faults that are not WeChat JSON. */
+  | { kind: 'http-500' }
+  | { kind: 'timeout'; delayMs: number };
 
 /** What one WeChat API call needs to be answered and recorded. */
 interface CallContext {
@@ -94,6 +105,90 @@ export class WechatApiService {
       return this.answer(context, wechatError('dataFormatError'));
     }
     return this.answer(context, wechatError(validateCustomMessage(json) ?? 'ok'));
+  }
+
+  /**
+   * `GET /cgi-bin/media/get?access_token=&media_id=`: the token first (like custom/send), then the
+   * media, which must belong to the token's account and be under 3 days old (else 40007). A video
+   * answers `{"video_url"}` under `videoBaseUrl`.
+   */
+  mediaGet(query: QueryParams, videoBaseUrl: string): MediaAnswer {
+    const accessToken = query['access_token'] || null;
+    const check = accessToken === null ? null : this.state.checkAccessToken(accessToken);
+    const mediaId = query['media_id'] ?? '';
+    const context = call('GET', WECHAT_PATHS.mediaGet, query, '', null, {
+      accessToken,
+      appId: check?.appId ?? null,
+    });
+    if (check === null) {
+      return this.answerJson(context, wechatError('accessTokenMissing'));
+    }
+    if (!check.ok) {
+      return this.answerJson(context, wechatError(check.error));
+    }
+    const fault = this.state.takeMediaFault(mediaId);
+    if (fault !== undefined) {
+      return this.answerFault(context, fault);
+    }
+    const media = this.state.getMedia(mediaId);
+    if (
+      media === undefined ||
+      media.appId !== check.appId ||
+      this.state.now() - media.createdAtMs >= MEDIA_LIFETIME_MS
+    ) {
+      return this.answerJson(context, wechatError('invalidMediaId'));
+    }
+    if (media.type === 'video') {
+      this.answer(context, wechatError('ok'));
+      return {
+        kind: 'json',
+        body: { video_url: `${videoBaseUrl}/sim/video-files/${encodeURIComponent(media.mediaId)}` },
+      };
+    }
+    this.answer(context, wechatError('ok'));
+    return {
+      kind: 'bytes',
+      bytes: media.bytes,
+      contentType: media.contentType,
+      fileName: `${media.mediaId}.${extensionFor(media.contentType)}`,
+    };
+  }
+
+  private answerJson(context: CallContext, body: WechatErrorBody): MediaAnswer {
+    this.answer(context, body);
+    return { kind: 'json', body };
+  }
+
+  private answerFault(context: CallContext, fault: MediaFault): MediaAnswer {
+    const failed = (errmsg: string): void => {
+      this.state.recordCall({ ...context, json: null, errcode: -1, errmsg, fault: fault.mode });
+    };
+    switch (fault.mode) {
+      case 'expired':
+        this.state.recordCall({
+          ...context,
+          json: null,
+          ...wechatError('invalidMediaId'),
+          fault: fault.mode,
+        });
+        return { kind: 'json', body: wechatError('invalidMediaId') };
+      case 'system-busy':
+        this.state.recordCall({
+          ...context,
+          json: null,
+          ...wechatError('systemBusy'),
+          fault: fault.mode,
+        });
+        return { kind: 'json', body: wechatError('systemBusy') };
+      case 'http-500':
+        failed('simulated HTTP 500');
+        return { kind: 'http-500' };
+      case 'timeout':
+        failed(`simulated timeout (answer held ${fault.delayMs} ms)`);
+        return { kind: 'timeout', delayMs: fault.delayMs };
+      default:
+        return assertNever(fault.mode);
+    }
   }
 
   /** Checks in WeChat's order: grant_type, then appid, then secret. */

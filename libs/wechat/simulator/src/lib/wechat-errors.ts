@@ -6,6 +6,7 @@ export interface WechatErrorBody {
 
 /** The codes the simulator answers, with WeChat's messages. */
 export const WECHAT_ERRORS = {
+  systemBusy: { errcode: -1, errmsg: 'system error' },
   ok: { errcode: 0, errmsg: 'ok' },
   invalidCredential: {
     errcode: 40001,

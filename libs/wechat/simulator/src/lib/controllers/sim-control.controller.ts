@@ -9,11 +9,14 @@ import {
   Post,
   Put,
   Query,
+  Res,
 } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 
 import { type SimAccount, validateAccountInput } from '../accounts';
 import { controlError, isTruthyFlag, jsonObjectOf, queryParamsOf } from '../http-input';
 import { validateIpWhitelist } from '../ip-whitelist';
+import { MEDIA_ID_PATTERN, validateMediaFault, validateMediaInput } from '../media';
 import {
   type IssuedToken,
   type RecordedCall,
@@ -87,6 +90,77 @@ export class SimControlController {
       throw controlError(HttpStatus.NOT_FOUND, 'ACCOUNT_NOT_FOUND', `no account ${appId}`);
     }
     return { appId, expired: this.state.expireTokens(appId) };
+  }
+
+  /**
+   * Registers media a customer "sent": `{appId, type: image|voice|video|thumb, contentType,
+   * base64, mediaId?}` → `{mediaId}`, then answered by `GET /cgi-bin/media/get` for 3 days.
+   */
+  @Post('media')
+  @HttpCode(HttpStatus.CREATED)
+  registerMedia(@Body() body: unknown): {
+    mediaId: string;
+    appId: string;
+    type: string;
+    size: number;
+  } {
+    const result = validateMediaInput(jsonObjectOf(body));
+    if (!result.ok) {
+      throw controlError(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', 'invalid media', {
+        ...result.problems,
+      });
+    }
+    if (!this.state.getAccount(result.value.appId)) {
+      throw controlError(
+        HttpStatus.NOT_FOUND,
+        'ACCOUNT_NOT_FOUND',
+        `no account ${result.value.appId}`,
+      );
+    }
+    const media = this.state.registerMedia(result.value);
+    return {
+      mediaId: media.mediaId,
+      appId: media.appId,
+      type: media.type,
+      size: media.bytes.length,
+    };
+  }
+
+  /**
+   * `{failNext: n, mode: http-500|system-busy|timeout|expired, delayMs?}`: the next n media/get
+   * calls for this id fail that way (timeout holds the answer `delayMs`, default 15 s).
+   */
+  @Post('media/:mediaId/faults')
+  @HttpCode(HttpStatus.OK)
+  setMediaFault(
+    @Param('mediaId') mediaId: string,
+    @Body() body: unknown,
+  ): { mediaId: string; mode: string; failNext: number } {
+    if (!MEDIA_ID_PATTERN.test(mediaId) || this.state.getMedia(mediaId) === undefined) {
+      throw controlError(HttpStatus.NOT_FOUND, 'MEDIA_NOT_FOUND', `no media ${mediaId}`);
+    }
+    const result = validateMediaFault(jsonObjectOf(body));
+    if (!result.ok) {
+      throw controlError(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', 'invalid fault', {
+        ...result.problems,
+      });
+    }
+    this.state.setMediaFault(mediaId, result.value);
+    return { mediaId, mode: result.value.mode, failNext: result.value.remaining };
+  }
+
+  /** The bytes behind a video's `video_url` (WeChat serves them from a CDN, without a token). */
+  @Get('video-files/:mediaId')
+  videoFile(
+    @Param('mediaId') mediaId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Buffer {
+    const media = this.state.getMedia(mediaId);
+    if (media === undefined || media.type !== 'video') {
+      throw controlError(HttpStatus.NOT_FOUND, 'MEDIA_NOT_FOUND', `no video ${mediaId}`);
+    }
+    reply.header('Content-Type', media.contentType);
+    return media.bytes;
   }
 
   /** `?appId=&touser=`; accepted sends only unless `?all=1`. */
