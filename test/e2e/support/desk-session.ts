@@ -41,19 +41,35 @@ export class DeskSession {
     return { status: response.status, body: (await response.json()) as T };
   }
 
-  async signIn(): Promise<void> {
-    const login = await this.request<{ accessToken: string }>('POST', '/auth/login', ADMIN);
+  /** As the bootstrap admin unless told whom. */
+  async signIn(credentials: { email: string; password: string } = ADMIN): Promise<void> {
+    const login = await this.request<{ accessToken: string }>('POST', '/auth/login', credentials);
     if (login.status !== 200) {
-      throw new Error(`admin sign-in answered ${login.status}`);
+      throw new Error(`sign-in of ${credentials.email} answered ${login.status}`);
     }
     this.accessToken = login.body.accessToken;
+  }
+
+  /** The bytes of a GET, e.g. an attachment, with the response's headers. */
+  async download(path: string): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
+    const response = await fetch(`${this.system.urls['desk-api']}/api/v1${path}`, {
+      headers: { Authorization: `Bearer ${this.accessToken}` },
+    });
+    return {
+      status: response.status,
+      headers: response.headers,
+      bytes: Buffer.from(await response.arrayBuffer()),
+    };
   }
 
   /**
    * Registers the account at the simulator, creates a department and a secure channel for it,
    * and waits until the ingress knows the channel.
    */
-  async createChannel(account: SimulatorAccount, name = 'Main account'): Promise<ChannelResponse> {
+  async createChannel(
+    account: SimulatorAccount,
+    name = 'Main account',
+  ): Promise<ChannelResponse & { departmentId: string }> {
     const registered = await fetch(`${this.system.urls['wechat-sim']}/sim/accounts`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -73,7 +89,7 @@ export class DeskSession {
     if (created.status !== 201) {
       throw new Error(`channel creation answered ${created.status}`);
     }
-    const channel = created.body;
+    const channel = { ...created.body, departmentId: department.body.id };
     await waitFor(
       async () => (await verifyCallbackUrl(pushTargetOf(this.system, channel))).status === 200,
       { timeoutMs: 15_000, description: 'the ingress knows the new channel' },
