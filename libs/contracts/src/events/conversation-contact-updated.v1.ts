@@ -1,9 +1,11 @@
 import { IsBoolean, IsISO8601, IsOptional, IsString, IsUUID } from 'class-validator';
 
 /**
- * A contact's state after a message or event: what the reply window is computed from. Always the
- * whole state, each time a maximum by WeChat's CreateTime, so consumers may apply copies in any
- * order (keep the later of each timestamp; `following` goes with `followingChangedAt`).
+ * A contact's state after an event (follow, unfollow, menu, scan, location…): with
+ * conversation.message.recorded.v1 (when the customer wrote), what the reply window is computed
+ * from. Always the whole state, each time a maximum by WeChat's CreateTime, so consumers may apply
+ * copies in any order (keep the later of each timestamp; `following` goes with
+ * `followingChangedAt`). Messages do not send it: message.recorded already carries their time.
  */
 export class ConversationContactUpdatedV1 {
   @IsUUID()

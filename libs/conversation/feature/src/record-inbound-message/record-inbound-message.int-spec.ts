@@ -582,7 +582,7 @@ describe('contact state (conversation.contact.updated.v1)', () => {
     return rows.map((row) => row.envelope.data);
   }
 
-  it('a message announces the whole contact state; timestamps only move forward; a duplicate changes nothing', async () => {
+  it("a message moves the contact's times forward without announcing the contact; a duplicate changes nothing", async () => {
     const openId = 'oContact_messages_u09';
     const later = inboundMessage({
       openId,
@@ -595,29 +595,14 @@ describe('contact state (conversation.contact.updated.v1)', () => {
     await recordMessage.execute(later, laterCause);
     await recordMessage.execute(earlier, causeOf(earlier)); // arrives late
     const [contact] = await contactsOf(openId);
-    const events = await contactEventsOf(openId);
-    expect(events).toEqual([
-      {
-        contactId: contact.id,
-        channelId: CHANNEL_A,
-        openId,
-        lastCustomerMessageAt: iso(BASE_TIME + 100),
-        lastInteractionAt: iso(BASE_TIME + 100),
-      },
-      // The late message is announced too, with the state after it: still the later times.
-      {
-        contactId: contact.id,
-        channelId: CHANNEL_A,
-        openId,
-        lastCustomerMessageAt: iso(BASE_TIME + 100),
-        lastInteractionAt: iso(BASE_TIME + 100),
-      },
-    ]);
-    const [announced] = await outboxOf(openId, RoutingKeys.conversationContactUpdated);
-    expect(announced.envelope).toMatchObject({
-      correlationId: laterCause.correlationId,
-      causationId: laterCause.id,
+    // The late message does not move the times back.
+    expect(contact).toMatchObject({
+      last_customer_message_at: new Date((BASE_TIME + 100) * 1000),
+      last_interaction_at: new Date((BASE_TIME + 100) * 1000),
     });
+    // message.recorded.v1 already says when the customer wrote: no contact.updated.v1 for messages.
+    expect(await contactEventsOf(openId)).toEqual([]);
+    expect(await outboxOf(openId)).toHaveLength(2);
 
     const before = await observer.query('SELECT * FROM conversation.contacts WHERE open_id = $1', [
       openId,
@@ -722,20 +707,30 @@ describe('contact state (conversation.contact.updated.v1)', () => {
       Array(5).fill(RoutingKeys.conversationContactUpdated),
     );
 
-    // A message afterwards keeps the event timestamps and adds its own.
+    // A message afterwards adds its own time; the next event announces it with the others.
     const message = inboundMessage({
       openId,
       msgId: '7250021412600100001',
       createTime: BASE_TIME + 40,
     });
     await recordMessage.execute(message, causeOf(message));
+    await deliverEvent(
+      inboundEvent(RoutingKeys.wechatEventLocation, {
+        openId,
+        event: 'LOCATION',
+        createTime: BASE_TIME + 50,
+        latitude: 23.1,
+        longitude: 113.3,
+        precision: 119.4,
+      }),
+    );
     expect((await contactEventsOf(openId)).at(-1)).toEqual({
       ...base,
       following: false,
       followingChangedAt: iso(BASE_TIME + 30),
       lastCustomerMessageAt: iso(BASE_TIME + 40),
       lastPromptAt: iso(BASE_TIME + 20),
-      lastInteractionAt: iso(BASE_TIME + 40),
+      lastInteractionAt: iso(BASE_TIME + 50),
     });
   });
 

@@ -16,7 +16,6 @@ import {
   WechatVoiceMessageV1,
 } from '@wechat-desk/contracts';
 
-import { contactUpdatedData } from '../contact-updated';
 import { payloadFields } from '../inbound-fields';
 
 /** What the desk shows as the message's text: only text messages have one. */
@@ -48,8 +47,11 @@ export function mediaOf(
 
 /**
  * Records a customer's message once per (channel, MsgId) and announces it, in one transaction:
- * the message, the contact's new state and one download request per media item. A redelivery
- * or a WeChat retry finds the row and announces nothing.
+ * the message and one download request per media item. The contact's times move forward in the
+ * same statement; conversation.contact.updated.v1 is not sent for messages, because
+ * conversation.message.recorded.v1 already tells when the customer last wrote (a second message
+ * per push cost the whole pipeline a broker message and a projection). A redelivery or a WeChat
+ * retry finds the row and announces nothing.
  */
 @Injectable()
 export class RecordInboundMessage {
@@ -97,11 +99,6 @@ export class RecordInboundMessage {
             sentAt: sentAt.toISOString(),
             wechatMsgId: message.msgId,
           },
-          context,
-        ),
-        createEnvelope(
-          RoutingKeys.conversationContactUpdated,
-          contactUpdatedData(contact),
           context,
         ),
         ...(media === null

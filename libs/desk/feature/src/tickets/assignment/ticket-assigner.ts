@@ -6,11 +6,14 @@ import { assertNever } from '@wechat-desk/shared/util';
 
 import { nextRoundRobinAgent } from './round-robin';
 
+/** Tries before giving up on a fair turn under contention (the pick is still a valid agent). */
+const CURSOR_ATTEMPTS = 10;
+
 /**
- * Who a ticket goes to (desk owns assignment), decided inside the projection's transaction: the
- * department's mode, and in round-robin the next active agent associated with the ticket's
- * channel after the locked cursor, so replicas assigning at once never give two tickets the same
- * turn.
+ * Who a ticket goes to (desk owns assignment): the department's mode, and in round-robin the next
+ * active agent associated with the ticket's channel after the cursor. The cursor moves by
+ * compare-and-set, so replicas assigning at once never take the same turn, and no lock is held
+ * for the rest of the projection. A projection that fails after moving it skips one turn.
  */
 @Injectable()
 export class TicketAssigner {
@@ -50,19 +53,26 @@ export class TicketAssigner {
   }
 
   private async nextInTurn(manager: EntityManager, ticket: TicketView): Promise<string | null> {
-    const cursor = await this.assignments.lockCursor(
-      manager,
-      ticket.departmentId,
-      ticket.channelId,
-    );
     const candidates = await this.assignments.candidates(
       manager,
       ticket.departmentId,
       ticket.channelId,
     );
-    const agentId = nextRoundRobinAgent(candidates, cursor);
-    if (agentId !== null) {
-      await this.assignments.moveCursor(manager, ticket.departmentId, ticket.channelId, agentId);
+    let agentId: string | null = null;
+    for (let attempt = 1; attempt <= CURSOR_ATTEMPTS; attempt++) {
+      const cursor = await this.assignments.readCursor(ticket.departmentId, ticket.channelId);
+      agentId = nextRoundRobinAgent(candidates, cursor);
+      if (
+        agentId === null ||
+        (await this.assignments.moveCursorIfAt(
+          ticket.departmentId,
+          ticket.channelId,
+          cursor,
+          agentId,
+        ))
+      ) {
+        return agentId;
+      }
     }
     return agentId;
   }

@@ -10,8 +10,17 @@ import {
   type MessageView,
 } from '@wechat-desk/desk/data-access';
 
+import { sleep } from '@wechat-desk/shared/util';
+
 import { messageLiveEvent, ticketLiveEvent } from '../live-events';
 import { TicketNotProjectedYetError } from '../ticket-not-projected';
+
+/**
+ * ticket.created and a new ticket's first ticket.message.added leave ticketing together and are
+ * usually projected at the same moment by two consumers of this queue: waiting a little here is
+ * far cheaper than a trip through the retry queue.
+ */
+const TICKET_WAIT = { attempts: 8, intervalMs: 25 } as const;
 
 /**
  * A message joined a ticket: the message (with any attachments already reported), the ticket's
@@ -40,14 +49,24 @@ export class ProjectTicketMessage {
       failureMessage: null,
       agentId: null,
     };
-    await this.transactions.run(async (manager) => {
-      const ticket = await this.tickets.lock(manager, event.ticketId);
+    for (let attempt = 1; attempt <= TICKET_WAIT.attempts; attempt++) {
+      if ((await this.project(message)) !== 'ticket-missing') {
+        return;
+      }
+      await sleep(TICKET_WAIT.intervalMs);
+    }
+    throw new TicketNotProjectedYetError(event.ticketId);
+  }
+
+  private project(message: MessageView): Promise<'projected' | 'ticket-missing'> {
+    return this.transactions.run(async (manager) => {
+      const ticket = await this.tickets.lock(manager, message.ticketId);
       if (ticket === null) {
-        throw new TicketNotProjectedYetError(event.ticketId);
+        return 'ticket-missing';
       }
       await this.messages.lockMessage(manager, message.id);
       if (!(await this.messages.insertTicketMessage(manager, message))) {
-        return;
+        return 'projected';
       }
       const moved = await this.tickets.touch(manager, ticket.id, message.sentAt);
       const attachments = await this.attachments.listByMessage(manager, message.id);
@@ -57,6 +76,7 @@ export class ProjectTicketMessage {
           ? [ticketLiveEvent('ticket.updated', { ...ticket, lastMessageAt: message.sentAt })]
           : []),
       ]);
+      return 'projected';
     });
   }
 }
