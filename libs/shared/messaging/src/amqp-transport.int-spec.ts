@@ -240,6 +240,10 @@ describe('failures, retries and dead letters', () => {
         openId: 'o9AgO5Kd5ggOC-bXrbNODIiE3bGY',
         status: 'open',
         createdAt: new Date().toISOString(),
+        firstMessageId: randomUUID(),
+        firstMessageType: 'text',
+        firstMessageText: 'hello',
+        firstMessageSentAt: new Date().toISOString(),
       },
       { id: poison.noHandler },
     );

@@ -47,6 +47,9 @@ describe('AmqpTransport refuses to start unless its handlers match SUBSCRIPTIONS
     class MissingOne {
       @EventPattern([...INBOUND_MESSAGE_ROUTING_KEYS])
       onMessage(): void {}
+
+      @EventPattern([RoutingKeys.conversationMediaRequested, RoutingKeys.channelUpdated])
+      onOther(): void {}
     }
     const error = await listenWith(MissingOne);
     expect(error).toBeInstanceOf(Error);
@@ -64,6 +67,9 @@ describe('AmqpTransport refuses to start unless its handlers match SUBSCRIPTIONS
 
       @EventPattern([...INBOUND_EVENT_ROUTING_KEYS])
       onEvent(): void {}
+
+      @EventPattern([RoutingKeys.conversationMediaRequested, RoutingKeys.channelUpdated])
+      onOther(): void {}
 
       @EventPattern(RoutingKeys.ticketCreated)
       onTicket(): void {}

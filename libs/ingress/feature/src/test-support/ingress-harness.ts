@@ -199,16 +199,21 @@ export class IngressHarness {
     );
   }
 
-  /** Takes every push published so far (envelopes, in queue order). */
+  /**
+   * Takes every push published so far (envelopes, in queue order). The conversation queue also
+   * takes channel.updated.v1, which this harness publishes itself: those are left out.
+   */
   async takePublished(): Promise<Array<{ type: string; data: Record<string, unknown> }>> {
     const messages = await this.probe.drain(this.conversationQueue);
-    return messages.map(
-      (message) =>
-        JSON.parse(message.content.toString('utf8')) as {
-          type: string;
-          data: Record<string, unknown>;
-        },
-    );
+    return messages
+      .map(
+        (message) =>
+          JSON.parse(message.content.toString('utf8')) as {
+            type: string;
+            data: Record<string, unknown>;
+          },
+      )
+      .filter((envelope) => envelope.type.startsWith('wechat.'));
   }
 
   async spoolDepth(): Promise<number> {

@@ -213,6 +213,10 @@ export class ConversationHandlers implements OnModuleInit {
   onEvent(@Payload() data: WechatInboundEvent, @Ctx() ctx: AmqpContext): Promise<void> {
     return this.recorder.handle(ctx.envelope.type, data.dedupeKey, data, ctx);
   }
+
+  // The service's own keys, which these tests never publish: declared so the handlers match.
+  @EventPattern([RoutingKeys.conversationMediaRequested, RoutingKeys.channelUpdated])
+  onOther(): void {}
 }
 
 /** A gate a test opens when it wants a blocked handler to finish. */
