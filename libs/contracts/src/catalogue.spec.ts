@@ -245,6 +245,37 @@ describe(validateEventData.name, () => {
   it('refuses non-objects', () => {
     expect(() => validateEventData(RoutingKeys.ticketCreated, 'ticket')).toThrow('not an object');
   });
+
+  describe('ticket.created.v1 carries the message that opened the ticket', () => {
+    const created = CONTRACT_SAMPLES[RoutingKeys.ticketCreated];
+
+    it('accepts it with or without text', () => {
+      expect({ ...validateEventData(RoutingKeys.ticketCreated, created) }).toEqual(created);
+      const withoutText: Record<string, unknown> = { ...created };
+      delete withoutText['firstMessageText'];
+      expect({ ...validateEventData(RoutingKeys.ticketCreated, withoutText) }).toEqual(withoutText);
+    });
+
+    it.each(['firstMessageId', 'firstMessageType', 'firstMessageSentAt'])(
+      'refuses it without %s',
+      (field) => {
+        const payload: Record<string, unknown> = { ...created };
+        delete payload[field];
+        expect(() => validateEventData(RoutingKeys.ticketCreated, payload)).toThrow(field);
+      },
+    );
+
+    it.each([
+      ['firstMessageId', 'not-a-uuid'],
+      ['firstMessageType', 'Text'],
+      ['firstMessageText', 1],
+      ['firstMessageSentAt', 'yesterday'],
+    ])('refuses a bad %s', (field, value) => {
+      expect(() =>
+        validateEventData(RoutingKeys.ticketCreated, { ...created, [field]: value }),
+      ).toThrow(field);
+    });
+  });
 });
 
 describe(parseEnvelope.name, () => {

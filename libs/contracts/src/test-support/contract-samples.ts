@@ -250,6 +250,10 @@ export const CONTRACT_SAMPLES = {
     openId: header.openId,
     status: 'open',
     createdAt: at,
+    firstMessageId: snapshot.messageId,
+    firstMessageType: snapshot.type,
+    firstMessageText: snapshot.text,
+    firstMessageSentAt: at,
   },
   [RoutingKeys.ticketMessageAdded]: { ...snapshot, ticketId: replyRef.ticketId },
   [RoutingKeys.ticketStatusChangeRequested]: {

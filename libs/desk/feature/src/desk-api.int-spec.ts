@@ -126,13 +126,20 @@ function expectError(answer: Answer<unknown>, status: number, code: string): Err
   return body.error;
 }
 
+/** A ticket.created.v1 payload, with the customer's message that opened the ticket. */
 function ticketCreated(ticket: {
   id: string;
   number: number;
   channelId: string;
   departmentId: string;
   createdAt: string;
+  firstMessage?: { id: string; text: string; sentAt: string };
 }) {
+  const firstMessage = ticket.firstMessage ?? {
+    id: randomUUID(),
+    text: `ticket ${ticket.number}`,
+    sentAt: ticket.createdAt,
+  };
   return {
     ticketId: ticket.id,
     number: ticket.number,
@@ -142,6 +149,10 @@ function ticketCreated(ticket: {
     openId: `oOpenId${ticket.number}`,
     status: 'open',
     createdAt: ticket.createdAt,
+    firstMessageId: firstMessage.id,
+    firstMessageType: 'text',
+    firstMessageText: firstMessage.text,
+    firstMessageSentAt: firstMessage.sentAt,
   };
 }
 
@@ -497,25 +508,21 @@ describe('desk-api', () => {
     let annToken: string;
     let replyId: string;
 
-    it('projects ticket.created.v1 and ticket.message.added.v1 from the broker', async () => {
+    it('projects ticket.created.v1 alone into the ticket, its opening message and both live events', async () => {
       const created = ticketCreated({
         id: ticketId,
         number: 1,
         channelId: channel.id,
         departmentId: support.id,
         createdAt,
+        firstMessage: {
+          id: messageId,
+          text: '你好, I need help',
+          sentAt: '2026-11-20T08:00:05.000Z',
+        },
       });
       await publish(RoutingKeys.ticketCreated, created);
       await publish(RoutingKeys.ticketCreated, created); // a redelivery changes nothing
-      await publish(RoutingKeys.ticketMessageAdded, {
-        ticketId,
-        messageId,
-        channelId: channel.id,
-        direction: 'in',
-        type: 'text',
-        text: '你好, I need help',
-        sentAt: '2026-11-20T08:00:05.000Z',
-      });
       const page = await eventually(async () => {
         const answer = await call<TicketPageView>('GET', '/api/v1/tickets', { token: adminToken });
         return answer.body.items[0]?.lastMessageAt === '2026-11-20T08:00:05.000Z'
@@ -559,10 +566,20 @@ describe('desk-api', () => {
           },
         ],
       });
+      // Announced together, once (the redelivery appended nothing).
+      const live = await db.query<{ type: string; data: unknown }>(
+        'SELECT type, data FROM desk.live_events WHERE ticket_id = $1 ORDER BY seq',
+        [ticketId],
+      );
+      expect(live.rows).toEqual([
+        { type: 'ticket.created', data: ticket },
+        { type: 'message.added', data: messages.body.items[0] },
+      ]);
     });
 
-    it('waits for a ticket whose message arrived first (retried, not lost)', async () => {
+    it('waits for the ticket of a message that arrived before it (retried, not lost)', async () => {
       const lateTicketId = randomUUID();
+      // The customer's second message, projected before the ticket its first one opened.
       await publish(RoutingKeys.ticketMessageAdded, {
         ticketId: lateTicketId,
         messageId: randomUUID(),
@@ -581,6 +598,7 @@ describe('desk-api', () => {
           channelId: channel.id,
           departmentId: sales.id,
           createdAt: '2026-11-19T09:00:00.000Z',
+          firstMessage: { id: randomUUID(), text: 'hello?', sentAt: '2026-11-19T09:00:00.000Z' },
         }),
       );
       const messages = await eventually(async () => {
@@ -591,11 +609,11 @@ describe('desk-api', () => {
             token: adminToken,
           },
         );
-        return answer.status === 200 && answer.body.items.length === 1
+        return answer.status === 200 && answer.body.items.length === 2
           ? answer.body.items
           : undefined;
       }, 'the retried message');
-      expect(messages[0].text).toBe('early bird');
+      expect(messages.map((message) => message.text)).toEqual(['hello?', 'early bird']);
     });
 
     it('scopes tickets to the agent’s associated channels: others are 404', async () => {

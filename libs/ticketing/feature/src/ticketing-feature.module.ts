@@ -8,7 +8,8 @@ import { ChangeTicketStatus } from './change-ticket-status/change-ticket-status'
 import { TicketingController } from './ticketing.controller';
 
 @Module({
-  imports: [ChannelDirectoryModule.register({ cached: false })],
+  // Cached: the channel's department is read for every message, and channels rarely change.
+  imports: [ChannelDirectoryModule.register({ cached: true })],
   controllers: [TicketingController],
   providers: [TicketRepository, TimerSettingsRepository, AttachInboundMessage, ChangeTicketStatus],
 })

@@ -154,10 +154,21 @@ async function ticketRow(id: string): Promise<TicketRow | undefined> {
   return rows.rows[0];
 }
 
+/** The customer's message that opened a ticket, as ticket.created.v1 carries it. */
+function openingMessage(sentAt: string, message: { id?: string; type?: string } = {}) {
+  return {
+    firstMessageId: message.id ?? randomUUID(),
+    firstMessageType: message.type ?? 'text',
+    ...(message.type === undefined ? { firstMessageText: 'hello, anyone?' } : {}),
+    firstMessageSentAt: sentAt,
+  };
+}
+
 let numbers = 100;
 async function createTicket(channelId: string, departmentId: string): Promise<string> {
   numbers += 1;
   const id = randomUUID();
+  const createdAt = new Date(Date.UTC(2026, 10, 20, 8, 0, numbers)).toISOString();
   await publish(RoutingKeys.ticketCreated, {
     ticketId: id,
     number: numbers,
@@ -166,7 +177,8 @@ async function createTicket(channelId: string, departmentId: string): Promise<st
     contactId: randomUUID(),
     openId: `oOpen${numbers}`,
     status: 'open',
-    createdAt: new Date(Date.UTC(2026, 10, 20, 8, 0, numbers)).toISOString(),
+    createdAt,
+    ...openingMessage(createdAt),
   });
   await eventually(async () => ((await ticketRow(id)) === undefined ? undefined : true), id);
   return id;
@@ -351,7 +363,7 @@ describe('tickets: assignment, status, attachments', () => {
     });
     expect(view.body.assigneeId).toBe(second);
     const events = await liveEvents(tickets[1]);
-    expect(events.map((event) => event.type)).toEqual(['ticket.created']);
+    expect(events.map((event) => event.type)).toEqual(['ticket.created', 'message.added']);
     expect(events[0]).toMatchObject({ channel_id: channelId, department_id: support.id });
     expect(events[0].data).toEqual(view.body);
     // A redelivery changes nothing and announces nothing.
@@ -367,16 +379,20 @@ describe('tickets: assignment, status, attachments', () => {
       openId: 'oOpenAgain',
       status: 'open',
       createdAt: new Date().toISOString(),
+      ...openingMessage(new Date().toISOString()),
     });
     await sleep(300);
-    expect(await liveEvents(tickets[0])).toHaveLength(1);
+    expect(await liveEvents(tickets[0])).toHaveLength(2);
     expect((await ticketRow(tickets[0]))?.assignee_id).toBe(first);
   });
 
   it('leaves tickets of an unassigned-mode department unassigned', async () => {
     const id = await createTicket(manualChannelId, manual.id);
     expect((await ticketRow(id))?.assignee_id).toBeNull();
-    expect((await liveEvents(id)).map((event) => event.type)).toEqual(['ticket.created']);
+    expect((await liveEvents(id)).map((event) => event.type)).toEqual([
+      'ticket.created',
+      'message.added',
+    ]);
   });
 
   it('projects ticket.status.changed.v1 by version: older or repeated versions change nothing', async () => {
@@ -395,8 +411,12 @@ describe('tickets: assignment, status, attachments', () => {
       status_version: 3,
     });
     const events = await liveEvents(id);
-    expect(events.map((event) => event.type)).toEqual(['ticket.created', 'ticket.updated']);
-    expect(events[1].data).toMatchObject({ id, status: 'closed', assigneeId: first });
+    expect(events.map((event) => event.type)).toEqual([
+      'ticket.created',
+      'message.added',
+      'ticket.updated',
+    ]);
+    expect(events[2].data).toMatchObject({ id, status: 'closed', assigneeId: first });
   });
 
   it('retries a status change whose ticket is not projected yet', async () => {
@@ -413,6 +433,7 @@ describe('tickets: assignment, status, attachments', () => {
       openId: 'oOpenLate',
       status: 'open',
       createdAt: new Date().toISOString(),
+      ...openingMessage(new Date().toISOString()),
     });
     await eventually(
       async () => ((await ticketRow(id))?.status === 'closed' ? true : undefined),
@@ -453,12 +474,13 @@ describe('tickets: assignment, status, attachments', () => {
       const events = await liveEvents(id);
       expect(events.map((event) => event.type)).toEqual([
         'ticket.created',
+        'message.added',
         'ticket.updated',
         'ticket.updated',
         'ticket.updated',
         'ticket.updated',
       ]);
-      expect(events[4].data).toMatchObject({ status: 'open', assigneeId: second });
+      expect(events[5].data).toMatchObject({ status: 'open', assigneeId: second });
     } finally {
       expect(
         (await call('POST', `/api/v1/agents/${first}/activate`, { token: adminToken })).status,
@@ -471,10 +493,12 @@ describe('tickets: assignment, status, attachments', () => {
   it('changes the status optimistically and asks ticketing, which confirms or reverts it', async () => {
     const id = tickets[1];
     const seenAt = '2026-11-20T09:00:00.000Z';
-    await addMessage(id, channelId, { text: 'hello', sentAt: seenAt });
+    const hello = await addMessage(id, channelId, { text: 'hello', sentAt: seenAt });
     await eventually(async () => {
       const events = await liveEvents(id);
-      return events.some((event) => event.type === 'message.added') ? true : undefined;
+      return events.some((event) => event.type === 'message.added' && event.data['id'] === hello)
+        ? true
+        : undefined;
     }, 'the message');
     const before = (await liveEvents(id)).length;
 
@@ -535,7 +559,8 @@ describe('tickets: assignment, status, attachments', () => {
       names.queue('ticketing'),
       (envelope) => (envelope.data as TicketStatusChangeRequestedV1).ticketId === other,
     );
-    expect(refusal.data).not.toHaveProperty('seenCustomerMessageAt');
+    // What the agent saw: the message that opened the ticket (sent as the ticket was created).
+    expect(refusal.data).toMatchObject({ seenCustomerMessageAt: closed.body.createdAt });
     await publish(
       RoutingKeys.ticketStatusChanged,
       statusChanged(ticket(other), 'open', 2, 'refused-close'),
@@ -547,10 +572,11 @@ describe('tickets: assignment, status, attachments', () => {
     const otherEvents = await liveEvents(other);
     expect(otherEvents.map((event) => event.type)).toEqual([
       'ticket.created',
+      'message.added',
       'ticket.updated',
       'ticket.updated',
     ]);
-    expect(otherEvents[2].data).toMatchObject({ status: 'open' });
+    expect(otherEvents[3].data).toMatchObject({ status: 'open' });
     expect(
       (await call<TicketView>('GET', `/api/v1/tickets/${other}`, { token: tokens['bob'] })).body
         .status,
@@ -767,6 +793,66 @@ describe('tickets: assignment, status, attachments', () => {
       expect(document.headers.get('content-disposition')).toBe('attachment');
     });
 
+    it('shows on a ticket’s opening message the attachments reported before the ticket', async () => {
+      const id = randomUUID();
+      const messageId = randomUUID();
+      const attachmentId = randomUUID();
+      await publish(RoutingKeys.conversationAttachmentStored, {
+        attachmentId,
+        messageId,
+        channelId: manualChannelId,
+        role: 'media',
+        mimeType: 'image/jpeg',
+        size: 42,
+      });
+      await eventually(async () => {
+        const rows = await db.query('SELECT 1 FROM desk.attachment_views WHERE id = $1', [
+          attachmentId,
+        ]);
+        return rows.rowCount === 1 ? true : undefined;
+      }, 'the early attachment');
+      numbers += 1;
+      await publish(RoutingKeys.ticketCreated, {
+        ticketId: id,
+        number: numbers,
+        channelId: manualChannelId,
+        departmentId: manual.id,
+        contactId: randomUUID(),
+        openId: 'oOpenImage',
+        status: 'open',
+        createdAt: '2026-11-20T09:20:01.000Z',
+        ...openingMessage('2026-11-20T09:20:00.000Z', { id: messageId, type: 'image' }),
+      });
+      const messages = await eventually(async () => {
+        const answer = await call<{ items: MessageView[] }>(
+          'GET',
+          `/api/v1/tickets/${id}/messages`,
+          { token: adminToken },
+        );
+        return answer.status === 200 ? answer.body.items : undefined;
+      }, 'the ticket with its opening message');
+      expect(messages).toEqual([
+        {
+          id: messageId,
+          direction: 'in',
+          type: 'image',
+          attachments: [
+            {
+              id: attachmentId,
+              role: 'media',
+              mimeType: 'image/jpeg',
+              size: 42,
+              url: `/api/v1/attachments/${attachmentId}`,
+            },
+          ],
+          sentAt: '2026-11-20T09:20:00.000Z',
+        },
+      ]);
+      const events = await liveEvents(id);
+      expect(events.map((event) => event.type)).toEqual(['ticket.created', 'message.added']);
+      expect(events[1].data).toEqual(messages[0]);
+    });
+
     it('answers 404 for attachments out of scope, unknown or failed', async () => {
       expectError(
         await call('GET', `/api/v1/attachments/${imageId}`, { token: tokens['dave'] }),
@@ -883,6 +969,7 @@ describe('tickets: assignment, status, attachments', () => {
           openId: `oBurst${i}`,
           status: 'open',
           createdAt: new Date().toISOString(),
+          ...openingMessage(new Date().toISOString()),
         }),
       ),
     );

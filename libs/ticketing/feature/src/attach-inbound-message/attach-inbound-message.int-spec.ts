@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 
-import { RoutingKeys } from '@wechat-desk/contracts';
+import { RoutingKeys, validateEventData } from '@wechat-desk/contracts';
 import { waitFor } from '@wechat-desk/shared/testing';
 import { DEFAULT_CONVERSION_TIMER_MINUTES } from '@wechat-desk/ticketing/domain';
 
@@ -75,9 +75,13 @@ describe('AttachInboundMessage', () => {
     expectWellFormed(outbox);
     const created = ofType(outbox, RoutingKeys.ticketCreated);
     const added = ofType(outbox, RoutingKeys.ticketMessageAdded);
-    expect(outbox).toHaveLength(21);
+    // The message that opened the ticket travels in ticket.created, the 19 others on their own.
+    expect(outbox).toHaveLength(20);
     expect(created).toHaveLength(1);
-    expect(added).toHaveLength(20);
+    expect(added).toHaveLength(19);
+    const byMessage = new Map(messages.map((m) => [m.messageId, m]));
+    const opening = byMessage.get(created[0].envelope.data['firstMessageId'] as string)!;
+    expect(opening).toBeDefined();
     expect(created[0].envelope.data).toEqual({
       ticketId: ticket.id,
       number: Number(ticket.number),
@@ -87,14 +91,17 @@ describe('AttachInboundMessage', () => {
       openId: customer.openId,
       status: 'open',
       createdAt: ticket.created_at.toISOString(),
+      firstMessageId: opening.messageId,
+      firstMessageType: 'text',
+      firstMessageText: opening.text,
+      firstMessageSentAt: opening.sentAt,
     });
-    // ticket.created commits with the first ticket.message.added, before any other.
+    expect(created[0].envelope.correlationId).toBe(fixture.causeOf(opening).correlationId);
+    expect(created[0].envelope.causationId).toBe(fixture.causeOf(opening).id);
+    // ticket.created commits before any ticket.message.added of its ticket.
     expect(outbox[0].routing_key).toBe(RoutingKeys.ticketCreated);
-    expect(outbox[1].routing_key).toBe(RoutingKeys.ticketMessageAdded);
-    expect(outbox[1].envelope.causationId).toBe(created[0].envelope.causationId);
-    const byMessage = new Map(messages.map((m) => [m.messageId, m]));
     expect(added.map((row) => row.envelope.data['messageId']).sort()).toEqual(
-      [...byMessage.keys()].sort(),
+      [...byMessage.keys()].filter((id) => id !== opening.messageId).sort(),
     );
     for (const row of added) {
       const message = byMessage.get(row.envelope.data['messageId'] as string)!;
@@ -133,12 +140,31 @@ describe('AttachInboundMessage', () => {
       const outbox = await fixture.outboxOf(customer);
       expectWellFormed(outbox);
       expect(ofType(outbox, RoutingKeys.ticketCreated)).toHaveLength(1);
-      expect(ofType(outbox, RoutingKeys.ticketMessageAdded)).toHaveLength(5);
+      expect(ofType(outbox, RoutingKeys.ticketMessageAdded)).toHaveLength(4);
       expect(ofType(outbox, RoutingKeys.ticketCreated)[0].envelope.data['contactId']).toBe(
         customer.contactId,
       );
     }
     expect(numbers.size).toBe(customers.length);
+  });
+
+  it('a ticket opened by a message without text announces that message without text', async () => {
+    const customer = fixture.newCustomer();
+    const recorded: Record<string, unknown> = { ...fixture.recorded(customer, T0), type: 'image' };
+    delete recorded['text'];
+    const image = validateEventData(RoutingKeys.conversationMessageRecorded, recorded);
+
+    await fixture.deliver(image);
+
+    const outbox = await fixture.outboxOf(customer);
+    expectWellFormed(outbox);
+    expect(outbox.map((row) => row.routing_key)).toEqual([RoutingKeys.ticketCreated]);
+    expect(outbox[0].envelope.data).toMatchObject({
+      firstMessageId: image.messageId,
+      firstMessageType: 'image',
+      firstMessageSentAt: image.sentAt,
+    });
+    expect(outbox[0].envelope.data).not.toHaveProperty('firstMessageText');
   });
 
   it('a redelivered message changes nothing, sequentially or concurrently, even after the ticket closed', async () => {
@@ -207,7 +233,13 @@ describe('AttachInboundMessage', () => {
     expect(
       ofType(outbox, RoutingKeys.ticketCreated).map((r) => r.envelope.data['ticketId']),
     ).toEqual([older.id, newer.id]);
-    expect(ofType(outbox, RoutingKeys.ticketMessageAdded)).toHaveLength(3);
+    // Each ticket's first message travelled in its ticket.created: only `within` on its own.
+    expect(
+      ofType(outbox, RoutingKeys.ticketCreated).map((r) => r.envelope.data['firstMessageId']),
+    ).toEqual([first.messageId, exactlyAfter.messageId]);
+    expect(
+      ofType(outbox, RoutingKeys.ticketMessageAdded).map((r) => r.envelope.data['messageId']),
+    ).toEqual([within.messageId]);
   });
 
   describe('late and reordered messages land where they were written (CreateTime)', () => {

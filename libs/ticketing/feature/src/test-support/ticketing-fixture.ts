@@ -100,6 +100,8 @@ export class TicketingFixture {
         attach: new AttachInboundMessage(
           tickets,
           new ChannelDirectory(dataSource, 'ticketing', box),
+          // Always a cache miss: the channel is read from the projection, as after a change.
+          { get: () => undefined },
           new TimerSettingsRepository(dataSource),
         ),
         changeStatus: new ChangeTicketStatus(tickets),

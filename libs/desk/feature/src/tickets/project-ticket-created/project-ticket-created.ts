@@ -2,30 +2,37 @@ import { Inject, Injectable } from '@nestjs/common';
 
 import type { TicketCreatedV1 } from '@wechat-desk/contracts';
 import {
+  AttachmentViewRepository,
   DeskTransactions,
   LiveEventRepository,
+  MessageViewRepository,
   TicketViewRepository,
+  type MessageView,
   type TicketView,
 } from '@wechat-desk/desk/data-access';
 
 import { TicketAssigner } from '../assignment/ticket-assigner';
-import { ticketLiveEvent } from '../live-events';
+import { messageLiveEvent, ticketLiveEvent } from '../live-events';
 
 /**
- * A new ticket: its view, its agent (the department's assignment mode) and the live event, in one
- * transaction. Idempotent: a redelivery finds the row and changes nothing.
+ * A new ticket: its view, its agent (the department's assignment mode), the customer's message
+ * that opened it (which travels in ticket.created.v1, with any attachments already reported) and
+ * the live events, in one transaction. Idempotent: a redelivery finds the row and changes nothing.
  */
 @Injectable()
 export class ProjectTicketCreated {
   constructor(
     @Inject(DeskTransactions) private readonly transactions: DeskTransactions,
     @Inject(TicketViewRepository) private readonly tickets: TicketViewRepository,
+    @Inject(MessageViewRepository) private readonly messages: MessageViewRepository,
+    @Inject(AttachmentViewRepository) private readonly attachments: AttachmentViewRepository,
     @Inject(TicketAssigner) private readonly assigner: TicketAssigner,
     @Inject(LiveEventRepository) private readonly liveEvents: LiveEventRepository,
   ) {}
 
   async execute(event: TicketCreatedV1): Promise<void> {
     const createdAt = new Date(event.createdAt);
+    const sentAt = new Date(event.firstMessageSentAt);
     const ticket: TicketView = {
       id: event.ticketId,
       number: event.number,
@@ -37,7 +44,20 @@ export class ProjectTicketCreated {
       openId: event.openId,
       assigneeId: null,
       createdAt,
-      lastMessageAt: createdAt,
+      // As if the message had been projected after the ticket: last activity never moves back.
+      lastMessageAt: sentAt > createdAt ? sentAt : createdAt,
+    };
+    const message: MessageView = {
+      id: event.firstMessageId,
+      ticketId: event.ticketId,
+      direction: 'in',
+      type: event.firstMessageType,
+      text: event.firstMessageText ?? null,
+      sentAt,
+      status: null,
+      failureCode: null,
+      failureMessage: null,
+      agentId: null,
     };
     await this.transactions.run(async (manager) => {
       if (!(await this.tickets.insertIfAbsent(manager, ticket))) {
@@ -47,8 +67,22 @@ export class ProjectTicketCreated {
       if (assigneeId !== null) {
         await this.tickets.setAssignee(manager, ticket.id, assigneeId);
       }
+      const created = { ...ticket, assigneeId };
+      // As ProjectTicketMessage: serialised with the message's attachment outcomes.
+      await this.messages.lockMessage(manager, message.id);
+      const inserted = await this.messages.insertTicketMessage(manager, message);
       await this.liveEvents.append(manager, [
-        ticketLiveEvent('ticket.created', { ...ticket, assigneeId }),
+        ticketLiveEvent('ticket.created', created),
+        ...(inserted
+          ? [
+              messageLiveEvent(
+                'message.added',
+                created,
+                message,
+                await this.attachments.listByMessage(manager, message.id),
+              ),
+            ]
+          : []),
       ]);
     });
   }

@@ -16,9 +16,9 @@ import { messageLiveEvent, ticketLiveEvent } from '../live-events';
 import { TicketNotProjectedYetError } from '../ticket-not-projected';
 
 /**
- * ticket.created and a new ticket's first ticket.message.added leave ticketing together and are
- * usually projected at the same moment by two consumers of this queue: waiting a little here is
- * far cheaper than a trip through the retry queue.
+ * A new ticket's opening message comes inside ticket.created, but the customer's next messages
+ * leave ticketing moments later and may be projected while ticket.created still is, by another
+ * consumer of this queue: waiting a little here is far cheaper than a trip through the retry queue.
  */
 const TICKET_WAIT = { attempts: 8, intervalMs: 25 } as const;
 
