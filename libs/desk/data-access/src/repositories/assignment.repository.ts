@@ -1,8 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 
 import type { AssignmentMode } from '../entities/department.entity';
-import { affectedRows } from './query-results';
 
 /** An agent associated with a channel in a department, active or not. */
 export interface AssignmentCandidate {
@@ -23,8 +22,6 @@ const ASSOCIATED = `FROM desk.agent_channels ac
 /** Who gets a ticket: the department's mode, the agents it may go to, the round-robin cursor. */
 @Injectable()
 export class AssignmentRepository {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
-
   /** The department's mode; round-robin (the default) when desk does not know the department. */
   async modeOf(manager: EntityManager, departmentId: string): Promise<AssignmentMode> {
     const rows: Array<{ assignment_mode: AssignmentMode }> = await manager.query(
@@ -61,43 +58,31 @@ export class AssignmentRepository {
     return rows.length > 0;
   }
 
-  /** The last agent given a ticket of the channel in the department (null before the first). */
-  async readCursor(departmentId: string, channelId: string): Promise<string | null> {
-    const rows: Array<{ last_agent_id: string | null }> = await this.dataSource.query(
-      `SELECT last_agent_id FROM desk.assignment_cursors
-       WHERE department_id = $1 AND channel_id = $2`,
-      [departmentId, channelId],
-    );
-    return rows[0]?.last_agent_id ?? null;
-  }
-
   /**
-   * Moves the cursor from `from` to `to` unless another assignment moved it first (then false:
-   * read it again). A statement of its own, outside the projection's transaction: a cursor row
-   * locked until each projection commits made every new ticket of a channel wait for the last.
+   * Gives the turn to the first of `eligible` after the cursor (the last agent given a ticket of
+   * the channel in the department), by id, wrapping around, and moves the cursor there: one
+   * statement, so replicas assigning at once take turns exactly and the cursor row is locked only
+   * for the statement (in autocommit). A cursor naming an agent no longer eligible still marks a
+   * position. Null when nobody is eligible.
    */
-  async moveCursorIfAt(
+  async takeTurn(
+    manager: EntityManager,
     departmentId: string,
     channelId: string,
-    from: string | null,
-    to: string,
-  ): Promise<boolean> {
-    if (from === null) {
-      const inserted: unknown[] = await this.dataSource.query(
-        `INSERT INTO desk.assignment_cursors (department_id, channel_id, last_agent_id)
-         VALUES ($1, $2, $3)
-         ON CONFLICT (department_id, channel_id) DO UPDATE SET last_agent_id = EXCLUDED.last_agent_id
-           WHERE assignment_cursors.last_agent_id IS NULL
-         RETURNING 1`,
-        [departmentId, channelId, to],
-      );
-      return inserted.length > 0;
+    eligible: readonly string[],
+  ): Promise<string | null> {
+    if (eligible.length === 0) {
+      return null;
     }
-    const updated: unknown = await this.dataSource.query(
-      `UPDATE desk.assignment_cursors SET last_agent_id = $4
-       WHERE department_id = $1 AND channel_id = $2 AND last_agent_id = $3`,
-      [departmentId, channelId, from, to],
+    const rows: Array<{ last_agent_id: string }> = await manager.query(
+      `INSERT INTO desk.assignment_cursors AS turn (department_id, channel_id, last_agent_id)
+       VALUES ($1, $2, (SELECT id FROM unnest($3::uuid[]) AS id ORDER BY id LIMIT 1))
+       ON CONFLICT (department_id, channel_id) DO UPDATE SET last_agent_id = COALESCE(
+         (SELECT id FROM unnest($3::uuid[]) AS id WHERE id > turn.last_agent_id ORDER BY id LIMIT 1),
+         (SELECT id FROM unnest($3::uuid[]) AS id ORDER BY id LIMIT 1))
+       RETURNING last_agent_id`,
+      [departmentId, channelId, eligible],
     );
-    return affectedRows(updated) > 0;
+    return rows[0]?.last_agent_id ?? null;
   }
 }

@@ -126,6 +126,13 @@ export class TicketViewRepository {
     return rows.length > 0;
   }
 
+  async exists(manager: EntityManager, id: string): Promise<boolean> {
+    const rows: unknown[] = await manager.query('SELECT 1 FROM desk.ticket_views WHERE id = $1', [
+      id,
+    ]);
+    return rows.length > 0;
+  }
+
   /** Null when the ticket does not exist or lies outside the scope (callers answer 404 alike). */
   findById(id: string, scope: TicketScope): Promise<TicketView | null> {
     return this.find(this.dataSource.manager, id, scope, false);

@@ -16,6 +16,11 @@ export class DeskTransactions {
     return this.dataSource.transaction(work);
   }
 
+  /** Statements that each commit on their own, for work that must hold no lock for long. */
+  get autocommit(): EntityManager {
+    return this.dataSource.manager;
+  }
+
   /** Events published once the transaction commits (desk's transactional outbox). */
   async enqueue(manager: EntityManager, events: readonly EventEnvelope[]): Promise<void> {
     await enqueueEvents(manager, 'desk', events);

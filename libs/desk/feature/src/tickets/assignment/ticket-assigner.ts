@@ -4,16 +4,11 @@ import type { EntityManager } from 'typeorm';
 import { AssignmentRepository, type TicketView } from '@wechat-desk/desk/data-access';
 import { assertNever } from '@wechat-desk/shared/util';
 
-import { nextRoundRobinAgent } from './round-robin';
-
-/** Tries before giving up on a fair turn under contention (the pick is still a valid agent). */
-const CURSOR_ATTEMPTS = 10;
-
 /**
  * Who a ticket goes to (desk owns assignment): the department's mode, and in round-robin the next
- * active agent associated with the ticket's channel after the cursor. The cursor moves by
- * compare-and-set, so replicas assigning at once never take the same turn, and no lock is held
- * for the rest of the projection. A projection that fails after moving it skips one turn.
+ * active agent associated with the ticket's channel after the cursor, taken in one statement
+ * (AssignmentRepository.takeTurn). Every statement runs on the caller's manager: a second pool connection taken while a transaction holds one
+ * deadlocks the pool once every connection is such a transaction (prefetch above pool size).
  */
 @Injectable()
 export class TicketAssigner {
@@ -58,22 +53,11 @@ export class TicketAssigner {
       ticket.departmentId,
       ticket.channelId,
     );
-    let agentId: string | null = null;
-    for (let attempt = 1; attempt <= CURSOR_ATTEMPTS; attempt++) {
-      const cursor = await this.assignments.readCursor(ticket.departmentId, ticket.channelId);
-      agentId = nextRoundRobinAgent(candidates, cursor);
-      if (
-        agentId === null ||
-        (await this.assignments.moveCursorIfAt(
-          ticket.departmentId,
-          ticket.channelId,
-          cursor,
-          agentId,
-        ))
-      ) {
-        return agentId;
-      }
-    }
-    return agentId;
+    return this.assignments.takeTurn(
+      manager,
+      ticket.departmentId,
+      ticket.channelId,
+      candidates.filter((candidate) => candidate.active).map((candidate) => candidate.id),
+    );
   }
 }

@@ -59,15 +59,18 @@ export class ProjectTicketCreated {
       failureMessage: null,
       agentId: null,
     };
+    // The turn is taken before the transaction, in statements of their own: a cursor row locked
+    // until each projection commits would make every new ticket of a channel wait for the last.
+    // A redelivery of a projected ticket takes no turn; one racing it may skip a turn.
+    if (await this.tickets.exists(this.transactions.autocommit, ticket.id)) {
+      return;
+    }
+    const assigneeId = await this.assigner.choose(this.transactions.autocommit, ticket);
+    const created: TicketView = { ...ticket, assigneeId };
     await this.transactions.run(async (manager) => {
-      if (!(await this.tickets.insertIfAbsent(manager, ticket))) {
+      if (!(await this.tickets.insertIfAbsent(manager, created))) {
         return;
       }
-      const assigneeId = await this.assigner.choose(manager, ticket);
-      if (assigneeId !== null) {
-        await this.tickets.setAssignee(manager, ticket.id, assigneeId);
-      }
-      const created = { ...ticket, assigneeId };
       // As ProjectTicketMessage: serialised with the message's attachment outcomes.
       await this.messages.lockMessage(manager, message.id);
       const inserted = await this.messages.insertTicketMessage(manager, message);
