@@ -19,6 +19,31 @@ describe(toErrorResponse.name, () => {
     });
   });
 
+  it('answers 503 DATABASE_UNAVAILABLE when no database connection can be had, leaking nothing', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), {
+      code: 'ECONNREFUSED',
+    });
+    const starting = Object.assign(new Error('the database system is starting up'), {
+      code: '57P03',
+    });
+    for (const error of [new Error('timeout exceeded when trying to connect'), refused, starting]) {
+      expect(toErrorResponse(error)).toEqual({
+        status: 503,
+        body: {
+          error: {
+            code: 'DATABASE_UNAVAILABLE',
+            message: 'The database is busy or unreachable; please try again shortly',
+            details: {},
+          },
+        },
+      });
+    }
+    const redisRefused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), {
+      code: 'ECONNREFUSED',
+    });
+    expect(toErrorResponse(redisRefused).status).toBe(500);
+  });
+
   it('maps an unknown route (Nest NotFoundException) to 404 NOT_FOUND', () => {
     expect(toErrorResponse(new NotFoundException('Cannot GET /api/v1/nope'))).toEqual({
       status: 404,

@@ -25,6 +25,30 @@ const INTERNAL: ErrorResponse = {
   },
 };
 
+const DATABASE_UNAVAILABLE: ErrorResponse = {
+  status: HttpStatus.SERVICE_UNAVAILABLE,
+  body: {
+    error: {
+      code: 'DATABASE_UNAVAILABLE',
+      message: 'The database is busy or unreachable; please try again shortly',
+      details: {},
+    },
+  },
+};
+
+/** No connection to be had (pool exhausted past its wait, or refused): worth retrying, not a bug. */
+function isDatabaseUnavailable(exception: unknown): boolean {
+  if (!(exception instanceof Error)) {
+    return false;
+  }
+  const code = (exception as Error & { code?: unknown }).code;
+  return (
+    exception.message === 'timeout exceeded when trying to connect' ||
+    (code === 'ECONNREFUSED' && /5432|postgres/i.test(exception.message)) ||
+    code === '57P03' // the database is starting up
+  );
+}
+
 function codeForStatus(status: number): string {
   const name: unknown = HttpStatus[status];
   return CODE_BY_STATUS[status] ?? (typeof name === 'string' ? name : `HTTP_${status}`);
@@ -87,5 +111,5 @@ export function toErrorResponse(exception: unknown): ErrorResponse {
   if (exception instanceof HttpException) {
     return fromHttpException(exception);
   }
-  return INTERNAL;
+  return isDatabaseUnavailable(exception) ? DATABASE_UNAVAILABLE : INTERNAL;
 }
