@@ -1,0 +1,17 @@
+import * as api from './index';
+
+describe('@wechat-desk/outbound/domain', () => {
+  it('exports exactly the public API', () => {
+    expect(Object.keys(api).sort()).toEqual([
+      'DEFAULT_QUOTA_TIME_ZONE',
+      'DEFAULT_REPLY_POLICY',
+      'REPLY_POLICY_NAMES',
+      'decideReply',
+      'isValidTimeZone',
+      'monthKey',
+      'replyPolicyRules',
+      'replyRefusalCode',
+      'replyWindowView',
+    ]);
+  });
+});
