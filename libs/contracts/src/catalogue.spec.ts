@@ -276,6 +276,53 @@ describe(validateEventData.name, () => {
       ).toThrow(field);
     });
   });
+
+  describe('outbound.reply.requested.v1 carries a text or a file', () => {
+    const text = CONTRACT_SAMPLES[RoutingKeys.outboundReplyRequested];
+    const file = {
+      attachmentBlobKey: 'outbound/replies/b1b2c3d4',
+      attachmentMimeType: 'image/png',
+      attachmentSize: 2048,
+      attachmentFileName: 'photo.png',
+    };
+    const withoutText: Record<string, unknown> = { ...text };
+    delete withoutText['text'];
+
+    it('accepts a text, an image without words and a document with its link', () => {
+      expect({ ...validateEventData(RoutingKeys.outboundReplyRequested, text) }).toEqual(text);
+      const image = { ...withoutText, type: 'image', ...file };
+      expect({ ...validateEventData(RoutingKeys.outboundReplyRequested, image) }).toEqual(image);
+      const document = {
+        ...text,
+        type: 'document',
+        ...file,
+        attachmentMimeType: 'application/pdf',
+        documentUrl: 'https://files.example.com/files/abc?expires=1&signature=x',
+      };
+      expect({ ...validateEventData(RoutingKeys.outboundReplyRequested, document) }).toEqual(
+        document,
+      );
+    });
+
+    it('refuses a text without words', () => {
+      expect(() => validateEventData(RoutingKeys.outboundReplyRequested, withoutText)).toThrow(
+        'text',
+      );
+    });
+
+    it.each(Object.keys(file))('refuses an image without %s', (field) => {
+      const image: Record<string, unknown> = { ...withoutText, type: 'image', ...file };
+      delete image[field];
+      expect(() => validateEventData(RoutingKeys.outboundReplyRequested, image)).toThrow(field);
+    });
+
+    it('refuses a document without its link', () => {
+      const document = { ...withoutText, type: 'document', ...file };
+      expect(() => validateEventData(RoutingKeys.outboundReplyRequested, document)).toThrow(
+        'documentUrl',
+      );
+    });
+  });
 });
 
 describe(parseEnvelope.name, () => {

@@ -11,6 +11,8 @@ import { ConversationMessageRecordedV1 } from './events/conversation-message-rec
 import { OutboundReplyFailedV1 } from './events/outbound-reply-failed.v1';
 import { OutboundReplyRequestedV1 } from './events/outbound-reply-requested.v1';
 import { OutboundReplySentV1 } from './events/outbound-reply-sent.v1';
+import { OutboundReplyWindowUpdatedV1 } from './events/outbound-reply-window-updated.v1';
+import { OutboundTypingRequestedV1 } from './events/outbound-typing-requested.v1';
 import { TicketCreatedV1 } from './events/ticket-created.v1';
 import { TicketMessageAddedV1 } from './events/ticket-message-added.v1';
 import { TicketSettingsUpdatedV1 } from './events/ticket-settings-updated.v1';
@@ -96,6 +98,8 @@ export const EventCatalogue = {
   [RoutingKeys.outboundReplyRequested]: OutboundReplyRequestedV1,
   [RoutingKeys.outboundReplySent]: OutboundReplySentV1,
   [RoutingKeys.outboundReplyFailed]: OutboundReplyFailedV1,
+  [RoutingKeys.outboundReplyWindowUpdated]: OutboundReplyWindowUpdatedV1,
+  [RoutingKeys.outboundTypingRequested]: OutboundTypingRequestedV1,
 } as const satisfies Record<RoutingKey, new () => object>;
 
 export type EventPayload<K extends RoutingKey> = InstanceType<(typeof EventCatalogue)[K]>;

@@ -34,11 +34,19 @@ export {
 } from './events/conversation-message-recorded.v1';
 export { OutboundReplyFailedV1 } from './events/outbound-reply-failed.v1';
 export {
+  MEDIA_REPLY_TYPES,
   OutboundReplyRequestedV1,
   REPLY_TYPES,
+  type MediaReplyType,
   type ReplyType,
 } from './events/outbound-reply-requested.v1';
 export { OutboundReplySentV1 } from './events/outbound-reply-sent.v1';
+export { OutboundReplyWindowUpdatedV1 } from './events/outbound-reply-window-updated.v1';
+export {
+  OutboundTypingRequestedV1,
+  TYPING_COMMANDS,
+  type TypingCommand,
+} from './events/outbound-typing-requested.v1';
 export { TicketCreatedV1, TICKET_STATUSES, type TicketStatus } from './events/ticket-created.v1';
 export { TicketMessageAddedV1 } from './events/ticket-message-added.v1';
 export {

@@ -44,6 +44,8 @@ export const RoutingKeys = {
   outboundReplyRequested: 'outbound.reply.requested.v1',
   outboundReplySent: 'outbound.reply.sent.v1',
   outboundReplyFailed: 'outbound.reply.failed.v1',
+  outboundReplyWindowUpdated: 'outbound.reply_window.updated.v1',
+  outboundTypingRequested: 'outbound.typing.requested.v1',
 } as const;
 
 export type RoutingKey = (typeof RoutingKeys)[keyof typeof RoutingKeys];
