@@ -1,6 +1,6 @@
 import * as api from './index';
 
-describe('@wechat-desk/outbound/domain', () => {
+describe('@wechat-desk/shared/reply-policy', () => {
   it('exports exactly the public API', () => {
     expect(Object.keys(api).sort()).toEqual([
       'DEFAULT_QUOTA_TIME_ZONE',
