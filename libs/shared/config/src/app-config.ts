@@ -10,6 +10,7 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateBy,
   ValidateIf,
 } from 'class-validator';
 
@@ -36,6 +37,26 @@ const toStringList = ({ value }: { value: unknown }): unknown =>
         .map((part) => part.trim())
         .filter((part) => part !== '')
     : value;
+
+/** Intl must know the zone, or month keys could not be computed. */
+const IsKnownTimeZone = (): PropertyDecorator =>
+  ValidateBy({
+    name: 'isKnownTimeZone',
+    validator: {
+      validate: (value: unknown) => {
+        if (typeof value !== 'string') {
+          return false;
+        }
+        try {
+          new Intl.DateTimeFormat('en-US', { timeZone: value });
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      defaultMessage: () => 'REPLY_QUOTA_TIME_ZONE must be a time zone this runtime knows',
+    },
+  });
 
 const urlOptions = { require_tld: false, require_protocol: true };
 
@@ -125,6 +146,21 @@ export class AppConfig {
   @Min(1)
   @Max(86_400)
   INGRESS_MAX_CLOCK_SKEW_S = 300;
+
+  /** The calendar months of the 4-per-month reply quota are counted on this zone's wall clock. */
+  @IsString()
+  @Matches(/^[A-Za-z_+-]+(\/[A-Za-z0-9_+-]+)*$/, {
+    message: 'REPLY_QUOTA_TIME_ZONE must be an IANA time zone such as Asia/Shanghai',
+  })
+  @IsKnownTimeZone()
+  REPLY_QUOTA_TIME_ZONE = 'Asia/Shanghai';
+
+  /** How long the signed link of a document sent to a customer stays valid. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 90)
+  DOCUMENT_LINK_TTL_HOURS = 24 * 7;
 
   /**
    * How long the ingress waits for RabbitMQ's confirm before it spools the push instead. WeChat

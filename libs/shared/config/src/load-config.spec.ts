@@ -13,6 +13,17 @@ describe(loadConfig.name, () => {
     expect(config.DESK_API_PORT).toBe(8081);
     expect(config.INGRESS_MAX_CLOCK_SKEW_S).toBe(300);
     expect(config.MASTER_KEY).toBeUndefined();
+    expect(config.REPLY_QUOTA_TIME_ZONE).toBe('Asia/Shanghai');
+    expect(config.DOCUMENT_LINK_TTL_HOURS).toBe(168);
+  });
+
+  it('accepts a known time zone for the monthly quota and refuses an unknown one', () => {
+    expect(loadConfig({ REPLY_QUOTA_TIME_ZONE: 'Europe/Berlin' }).REPLY_QUOTA_TIME_ZONE).toBe(
+      'Europe/Berlin',
+    );
+    expect(() => loadConfig({ REPLY_QUOTA_TIME_ZONE: 'Mars/Olympus' })).toThrow(
+      'REPLY_QUOTA_TIME_ZONE must be a time zone this runtime knows',
+    );
   });
 
   it('converts numbers and lists from their text form', () => {

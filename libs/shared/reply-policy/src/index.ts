@@ -18,3 +18,10 @@ export {
   type SendWindowRule,
 } from './reply-policy';
 export { replyWindowView, type ReplyWindowView } from './reply-window-view';
+export {
+  laterOf,
+  NO_SENDS_YET,
+  replyWindowState,
+  type CustomerFacts,
+  type WindowCounters,
+} from './window-counters';
