@@ -32,7 +32,11 @@ export const SUBSCRIPTIONS: Readonly<Record<ServiceName, readonly RoutingKey[]>>
     RoutingKeys.ticketSettingsUpdated,
     RoutingKeys.ticketStatusChangeRequested,
   ],
-  outbound: [RoutingKeys.outboundReplyRequested, RoutingKeys.channelUpdated],
+  outbound: [
+    RoutingKeys.outboundReplyRequested,
+    RoutingKeys.outboundTypingRequested,
+    RoutingKeys.channelUpdated,
+  ],
   'desk-api': [
     RoutingKeys.ticketCreated,
     RoutingKeys.ticketMessageAdded,
@@ -42,6 +46,7 @@ export const SUBSCRIPTIONS: Readonly<Record<ServiceName, readonly RoutingKey[]>>
     RoutingKeys.conversationContactUpdated,
     RoutingKeys.outboundReplySent,
     RoutingKeys.outboundReplyFailed,
+    RoutingKeys.outboundReplyWindowUpdated,
   ],
 };
 
