@@ -84,7 +84,7 @@ function validateMediaId(mediaId: unknown): WechatErrorName | null {
   if (typeof mediaId !== 'string') {
     return 'dataFormatError';
   }
-  // The simulator holds no media; any non-empty id is taken as valid.
+  // Whether the media exists (for this account, within 3 days) is the service's check.
   return mediaId === '' ? 'invalidMediaId' : null;
 }
 

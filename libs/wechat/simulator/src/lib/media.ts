@@ -109,6 +109,21 @@ export function validateMediaFault(input: unknown): Validation<MediaFault> {
   };
 }
 
+/** Temporary media a message of this account may refer to: its own, of that type, under 3 days old. */
+export function mediaUsable(
+  media: SimMedia | undefined,
+  appId: string,
+  type: SimMediaType,
+  nowMs: number,
+): boolean {
+  return (
+    media !== undefined &&
+    media.appId === appId &&
+    media.type === type &&
+    nowMs - media.createdAtMs < MEDIA_LIFETIME_MS
+  );
+}
+
 /** The extension WeChat puts in `Content-disposition: attachment; filename="MEDIA_ID.ext"`. */
 export function extensionFor(contentType: string): string {
   const known: Record<string, string> = {
