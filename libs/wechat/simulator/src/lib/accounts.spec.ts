@@ -1,4 +1,5 @@
 import { defaultOriginalId, parseSimAccountsEnv, validateAccountInput } from './accounts';
+import { simulatorOptionsFromEnv } from './options';
 
 const appId = 'wx0123456789abcdef';
 const appSecret = '0123456789abcdef0123456789abcdef';
@@ -50,4 +51,38 @@ describe(parseSimAccountsEnv.name, () => {
       expect(() => parseSimAccountsEnv(value)).toThrow('WECHAT_SIM_ACCOUNTS entry 1');
     },
   );
+
+  it('takes an optional callback for the events it pushes, URL and Token together', () => {
+    const callback = { callbackUrl: 'http://127.0.0.1:8080/wechat/1', callbackToken: 'abc123' };
+    expect(validateAccountInput({ appId, appSecret, ...callback })).toEqual({
+      ok: true,
+      account: { appId, appSecret, originalId: defaultOriginalId(appId), ...callback },
+    });
+    expect(validateAccountInput({ appId, appSecret })).toEqual({
+      ok: true,
+      account: { appId, appSecret, originalId: defaultOriginalId(appId) },
+    });
+    expect(
+      validateAccountInput({ appId, appSecret, callbackUrl: callback.callbackUrl }),
+    ).toMatchObject({ ok: false, problems: { callbackToken: expect.any(String) } });
+    expect(
+      validateAccountInput({ appId, appSecret, callbackUrl: 'ftp://x', callbackToken: 'ab' }),
+    ).toMatchObject({
+      ok: false,
+      problems: { callbackUrl: expect.any(String), callbackToken: expect.any(String) },
+    });
+  });
+});
+
+describe(simulatorOptionsFromEnv.name, () => {
+  it('reads the mass-send job delay, refusing nonsense', () => {
+    expect(simulatorOptionsFromEnv({})).toEqual({ accounts: [] });
+    expect(simulatorOptionsFromEnv({ WECHAT_SIM_MASS_JOB_DELAY_MS: '0' })).toEqual({
+      accounts: [],
+      massSendJobDelayMs: 0,
+    });
+    expect(() => simulatorOptionsFromEnv({ WECHAT_SIM_MASS_JOB_DELAY_MS: '1.5s' })).toThrow(
+      'WECHAT_SIM_MASS_JOB_DELAY_MS',
+    );
+  });
 });

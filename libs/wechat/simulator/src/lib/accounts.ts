@@ -4,17 +4,25 @@ export interface SimAccount {
   appSecret: string;
   /** The account's original id (`gh_…`), the ToUserName of its pushes. */
   originalId: string;
+  /** Where the simulator pushes events of its own (MASSSENDJOBFINISH), in plaintext mode. */
+  callbackUrl?: string;
+  /** The server configuration's Token, for the push's `signature`. */
+  callbackToken?: string;
 }
 
 export interface SimAccountInput {
   appId: string;
   appSecret: string;
   originalId?: string;
+  callbackUrl?: string;
+  callbackToken?: string;
 }
 
 export const APP_ID_PATTERN = /^wx[0-9a-f]{16}$/;
 export const APP_SECRET_PATTERN = /^[0-9a-f]{32}$/;
 export const ORIGINAL_ID_PATTERN = /^gh_[0-9A-Za-z]{1,32}$/;
+/** WeChat's rule for the server configuration's Token: 3–32 letters or digits. */
+export const CALLBACK_TOKEN_PATTERN = /^[0-9A-Za-z]{3,32}$/;
 
 export type AccountValidation =
   { ok: true; account: SimAccount } | { ok: false; problems: Record<string, string> };
@@ -29,13 +37,32 @@ export function validateAccountInput(input: unknown): AccountValidation {
     fields['originalId'] === undefined
       ? undefined
       : matching(fields['originalId'], ORIGINAL_ID_PATTERN, 'originalId', problems);
+  const callback = validateCallback(fields['callbackUrl'], fields['callbackToken'], problems);
   if (appId === undefined || appSecret === undefined || Object.keys(problems).length > 0) {
     return { ok: false, problems };
   }
   return {
     ok: true,
-    account: { appId, appSecret, originalId: originalId ?? defaultOriginalId(appId) },
+    account: { appId, appSecret, originalId: originalId ?? defaultOriginalId(appId), ...callback },
   };
+}
+
+/** Both or neither: a callback without its Token could not be signed. */
+function validateCallback(
+  url: unknown,
+  token: unknown,
+  problems: Record<string, string>,
+): Pick<SimAccount, 'callbackUrl' | 'callbackToken'> {
+  if (url === undefined && token === undefined) {
+    return {};
+  }
+  if (typeof url !== 'string' || !/^https?:\/\/[^\s]+$/.test(url) || !URL.canParse(url)) {
+    problems['callbackUrl'] = 'must be an http(s) URL, given together with callbackToken';
+  }
+  const validToken = matching(token, CALLBACK_TOKEN_PATTERN, 'callbackToken', problems);
+  return typeof url === 'string' && validToken !== undefined
+    ? { callbackUrl: url, callbackToken: validToken }
+    : {};
 }
 
 function matching(
