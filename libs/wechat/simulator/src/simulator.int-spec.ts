@@ -1,6 +1,11 @@
 import 'reflect-metadata';
 
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+
+import { urlSignature } from '@wechat-desk/wechat/crypto';
 
 import {
   createWechatSimulatorApp,
@@ -45,7 +50,22 @@ describe('WeChat simulator over HTTP', () => {
     expect((await fetch(`${baseUrl}/sim/state`, { method: 'DELETE' })).status).toBe(204);
     const created = await postJson('/sim/accounts', JSON.stringify(account));
     expect(created.status).toBe(201);
+    // oUSER wrote just now, so custom messages may reach them.
+    await interact('oUSER', { kind: 'message' });
   });
+
+  async function interact(openId: string, body: Record<string, unknown>): Promise<Response> {
+    const res = await postJson(
+      `/sim/accounts/${account.appId}/users/${openId}/interactions`,
+      JSON.stringify(body),
+    );
+    return res;
+  }
+
+  async function advanceClock(seconds: number): Promise<void> {
+    const res = await postJson('/sim/clock/advance', JSON.stringify({ seconds }));
+    expect(res.status).toBe(200);
+  }
 
   /** contentType null: bytes without any Content-Type header. */
   async function postJson(
@@ -521,6 +541,326 @@ describe('WeChat simulator over HTTP', () => {
           )
         ).status,
       ).toBe(400);
+    });
+  });
+
+  describe('WeChat sending rules', () => {
+    const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46]);
+    const text = (touser: string, content: string): string =>
+      JSON.stringify({ touser, msgtype: 'text', text: { content } });
+
+    function upload(
+      token: string,
+      type: string,
+      bytes: Buffer | null,
+      field = 'media',
+    ): Promise<Record<string, unknown>> {
+      const form = new FormData();
+      form.append('note', 'fields are ignored');
+      if (bytes !== null) {
+        form.append(field, new Blob([new Uint8Array(bytes)], { type: 'image/jpeg' }), 'a.jpg');
+      }
+      return wechat(
+        fetch(`${baseUrl}/cgi-bin/media/upload?access_token=${token}&type=${type}`, {
+          method: 'POST',
+          body: form,
+        }),
+      );
+    }
+
+    it('records interactions, shows the user, and closes the window after 48 h by the clock', async () => {
+      const token = await stableToken();
+      const view = (await (await interact('oA', { kind: 'message' })).json()) as Record<
+        string,
+        unknown
+      >;
+      expect(view).toMatchObject({
+        openId: 'oA',
+        following: true,
+        canSendCustom: true,
+        windows: { message: { open: true, used: 0, limit: 5 } },
+      });
+      expect(await send(token, text('oA', 'one'))).toEqual(WECHAT_ERRORS.ok);
+      await advanceClock(48 * 3600 - 1);
+      const fresh = await stableToken();
+      expect(await send(fresh, text('oA', 'two'))).toEqual(WECHAT_ERRORS.ok);
+      await advanceClock(1);
+      const later = await stableToken();
+      expect(await send(later, text('oA', 'three'))).toEqual(WECHAT_ERRORS.responseOutOfTimeLimit);
+      const clock = (await (await fetch(`${baseUrl}/sim/clock`)).json()) as Record<string, unknown>;
+      expect(clock).toEqual({
+        now: new Date(now + 48 * 3600_000).toISOString(),
+        offsetSeconds: 172800,
+      });
+
+      const user = (await (
+        await fetch(`${baseUrl}/sim/accounts/${account.appId}/users/oA`)
+      ).json()) as Record<string, unknown>;
+      expect(user).toMatchObject({
+        canSendCustom: false,
+        windows: { message: { open: false } },
+        counts: { customSent: 2, sendsSinceMessage: 2 },
+      });
+      expect(await send(later, text('oNobody', 'x'))).toEqual(WECHAT_ERRORS.responseOutOfTimeLimit);
+      await interact('oA', { kind: 'unfollow' });
+      expect(await send(later, text('oA', 'x'))).toEqual(WECHAT_ERRORS.requireSubscribe);
+    });
+
+    it('validates the control calls', async () => {
+      expect((await interact('oA', { kind: 'view' })).status).toBe(400);
+      expect((await interact('oA', { kind: 'message', at: '2999-01-01T00:00:00Z' })).status).toBe(
+        400,
+      );
+      const unknownAccount = await postJson(
+        '/sim/accounts/wx1111111111111111/users/oA/interactions',
+        JSON.stringify({ kind: 'message' }),
+      );
+      expect(unknownAccount.status).toBe(404);
+      expect((await fetch(`${baseUrl}/sim/accounts/${account.appId}/users/oNone`)).status).toBe(
+        404,
+      );
+      expect((await postJson('/sim/clock/advance', JSON.stringify({ seconds: -1 }))).status).toBe(
+        400,
+      );
+      expect(await items(`/sim/accounts/${account.appId}/users`)).toHaveLength(1);
+    });
+
+    it('a follow opens 3 sends for 1 minute', async () => {
+      const token = await stableToken();
+      await interact('oF', { kind: 'follow', at: new Date(now - 59_000).toISOString() });
+      for (const n of [1, 2, 3]) {
+        expect(await send(token, text('oF', `p${n}`))).toEqual(WECHAT_ERRORS.ok);
+      }
+      expect(await send(token, text('oF', 'p4'))).toEqual(WECHAT_ERRORS.responseCountLimit);
+      await advanceClock(1);
+      expect(await send(token, text('oF', 'p5'))).toEqual(WECHAT_ERRORS.responseOutOfTimeLimit);
+    });
+
+    it('POST /cgi-bin/message/custom/typing shows 15 s, and is listed under /sim/typing', async () => {
+      const token = await stableToken();
+      const typing = (command: string) =>
+        wechat(
+          postJson(
+            `/cgi-bin/message/custom/typing?access_token=${token}`,
+            JSON.stringify({ touser: 'oUSER', command }),
+          ),
+        );
+      expect(await typing('Typing')).toEqual(WECHAT_ERRORS.ok);
+      expect(await typing('Typing')).toEqual(WECHAT_ERRORS.responseCountLimit);
+      await advanceClock(15);
+      expect(await typing('Typing')).toEqual(WECHAT_ERRORS.ok);
+      await advanceClock(15);
+      expect(await typing('Typing')).toEqual(WECHAT_ERRORS.responseOutOfTimeLimit);
+      expect(await typing('CancelTyping')).toEqual(WECHAT_ERRORS.ok);
+      expect((await items('/sim/typing?touser=oUSER')).map((c) => c.json)).toEqual([
+        { touser: 'oUSER', command: 'Typing' },
+        { touser: 'oUSER', command: 'Typing' },
+        { touser: 'oUSER', command: 'CancelTyping' },
+      ]);
+      expect(await items('/sim/typing?all=1')).toHaveLength(5);
+    });
+
+    it('POST /cgi-bin/media/upload takes a multipart file, usable for 3 days', async () => {
+      const token = await stableToken();
+      const uploaded = await upload(token, 'image', jpeg);
+      expect(uploaded).toEqual({
+        type: 'image',
+        media_id: expect.stringMatching(/^[A-Za-z0-9_-]{64}$/),
+        created_at: Math.floor(now / 1000),
+      });
+      const mediaId = uploaded['media_id'] as string;
+      const got = await fetch(
+        `${baseUrl}/cgi-bin/media/get?access_token=${token}&media_id=${mediaId}`,
+      );
+      expect(got.headers.get('content-type')).toBe('image/jpeg');
+      expect(Buffer.from(await got.arrayBuffer()).equals(jpeg)).toBe(true);
+      const image = JSON.stringify({
+        touser: 'oUSER',
+        msgtype: 'image',
+        image: { media_id: mediaId },
+      });
+      expect(await send(token, image)).toEqual(WECHAT_ERRORS.ok);
+
+      expect(await upload(token, 'voice', jpeg)).toEqual(WECHAT_ERRORS.invalidFileType);
+      expect(await upload(token, 'file', jpeg)).toEqual(WECHAT_ERRORS.invalidMediaType);
+      expect(await upload(token, 'image', jpeg, 'file')).toEqual(WECHAT_ERRORS.mediaDataMissing);
+      expect(await upload(token, 'image', null)).toEqual(WECHAT_ERRORS.mediaDataMissing);
+      const bigThumb = Buffer.concat([jpeg, Buffer.alloc(64 * 1024)]);
+      expect(await upload(token, 'thumb', bigThumb)).toEqual(WECHAT_ERRORS.invalidMediaSize);
+      const tooBig = Buffer.concat([jpeg, Buffer.alloc(10 * 1024 * 1024)]);
+      expect(await upload(token, 'image', tooBig)).toEqual(WECHAT_ERRORS.invalidMediaSize);
+      expect(await upload('nope', 'image', jpeg)).toEqual(WECHAT_ERRORS.invalidCredential);
+      const [call] = await items('/sim/calls?path=/cgi-bin/media/upload');
+      expect(call).toMatchObject({
+        errcode: 0,
+        upload: { field: 'media', fileName: 'a.jpg', size: 10 },
+      });
+
+      await advanceClock(3 * 24 * 3600);
+      await interact('oUSER', { kind: 'message' });
+      expect(await send(await stableToken(), image)).toEqual(WECHAT_ERRORS.invalidMediaId);
+    });
+
+    describe('tags and mass sends', () => {
+      let callbackServer: Server;
+      let received: { url: string; body: string }[];
+      const callbackToken = 'simtoken123';
+
+      beforeAll(async () => {
+        callbackServer = createServer((request: IncomingMessage, response) => {
+          const chunks: Buffer[] = [];
+          request.on('data', (chunk: Buffer) => chunks.push(chunk));
+          request.on('end', () => {
+            received.push({ url: request.url ?? '', body: Buffer.concat(chunks).toString('utf8') });
+            response.end('success');
+          });
+        });
+        await new Promise<void>((resolve) => callbackServer.listen(0, '127.0.0.1', resolve));
+      });
+
+      afterAll(async () => {
+        await new Promise((resolve) => callbackServer.close(resolve));
+      });
+
+      beforeEach(async () => {
+        received = [];
+        const { port } = callbackServer.address() as AddressInfo;
+        const withCallback = {
+          ...account,
+          callbackUrl: `http://127.0.0.1:${port}/wechat/channel-1`,
+          callbackToken,
+        };
+        expect((await postJson('/sim/accounts', JSON.stringify(withCallback))).status).toBe(201);
+      });
+
+      const api = (path: string, token: string, body: unknown) =>
+        wechat(postJson(`/cgi-bin/${path}?access_token=${token}`, JSON.stringify(body)));
+
+      it('sends to the tag’s members, pushes MASSSENDJOBFINISH signed, and lists all deliveries', async () => {
+        const token = await stableToken();
+        await interact('oB', { kind: 'follow' });
+        await interact('oGone', { kind: 'message' });
+        await interact('oGone', { kind: 'unfollow' });
+        expect(await send(token, text('oUSER', 'before'))).toEqual(WECHAT_ERRORS.ok);
+        expect(await api('tags/create', token, { tag: { name: 'reach-out' } })).toEqual({
+          tag: { id: 100, name: 'reach-out' },
+        });
+        expect(await api('tags/create', token, { tag: { name: 'reach-out' } })).toEqual(
+          WECHAT_ERRORS.invalidTagName,
+        );
+        expect(
+          await api('tags/members/batchtagging', token, {
+            openid_list: ['oUSER', 'oB', 'oGone'],
+            tagid: 100,
+          }),
+        ).toEqual(WECHAT_ERRORS.ok);
+        expect(await wechat(fetch(`${baseUrl}/cgi-bin/tags/get?access_token=${token}`))).toEqual({
+          tags: [
+            { id: 2, name: '星标组', count: 0 },
+            { id: 100, name: 'reach-out', count: 3 },
+          ],
+        });
+        expect(await api('user/tag/get', token, { tagid: 100, next_openid: '' })).toEqual({
+          count: 3,
+          data: { openid: ['oUSER', 'oB', 'oGone'] },
+          next_openid: 'oGone',
+        });
+
+        const submitted = await api('message/mass/sendall', token, {
+          filter: { is_to_all: false, tag_id: 100 },
+          msgtype: 'text',
+          text: { content: 'Outside the window' },
+        });
+        expect(submitted).toEqual({
+          errcode: 0,
+          errmsg: 'send job submission success',
+          msg_id: expect.any(Number),
+          msg_data_id: expect.any(Number),
+        });
+        const msgId = submitted['msg_id'] as number;
+        expect(await api('message/mass/get', token, { msg_id: msgId })).toEqual({
+          msg_id: msgId,
+          msg_status: 'SENDING',
+        });
+        expect(
+          await api('tags/members/batchuntagging', token, { openid_list: ['oUSER'], tagid: 100 }),
+        ).toEqual(WECHAT_ERRORS.ok);
+
+        const deadline = Date.now() + 5000;
+        let jobs = await items<Record<string, unknown>>('/sim/mass-sends');
+        while (jobs[0]?.['callback'] === null && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 25));
+          jobs = await items<Record<string, unknown>>('/sim/mass-sends');
+        }
+        expect(jobs).toEqual([
+          expect.objectContaining({
+            msgId,
+            status: 'SEND_SUCCESS',
+            msgtype: 'text',
+            payload: { content: 'Outside the window' },
+            recipients: [
+              { openId: 'oUSER', outcome: 'sent' },
+              { openId: 'oB', outcome: 'sent' },
+              { openId: 'oGone', outcome: 'error-not-following' },
+            ],
+            counts: { TotalCount: 3, FilterCount: 3, SentCount: 2, ErrorCount: 1 },
+            callback: expect.objectContaining({ status: 200, error: null }),
+          }),
+        ]);
+        expect(await api('message/mass/get', token, { msg_id: msgId })).toMatchObject({
+          msg_status: 'SEND_SUCCESS',
+        });
+
+        expect(received).toHaveLength(1);
+        const push = new URL(received[0].url, 'http://x');
+        expect(push.pathname).toBe('/wechat/channel-1');
+        const timestamp = push.searchParams.get('timestamp') ?? '';
+        const nonce = push.searchParams.get('nonce') ?? '';
+        expect(push.searchParams.get('signature')).toBe(
+          urlSignature(callbackToken, timestamp, nonce),
+        );
+        expect(received[0].body).toContain('<Event><![CDATA[MASSSENDJOBFINISH]]></Event>');
+        expect(received[0].body).toContain(`<MsgID>${msgId}</MsgID>`);
+        expect(received[0].body).toContain('<ToUserName><![CDATA[gh_0123456789ab]]></ToUserName>');
+        for (const [name, value] of [
+          ['TotalCount', 3],
+          ['FilterCount', 3],
+          ['SentCount', 2],
+          ['ErrorCount', 1],
+        ] as const) {
+          expect(received[0].body).toContain(`<${name}>${value}</${name}>`);
+        }
+
+        const deliveries = await items<Record<string, unknown>>('/sim/deliveries?openId=oUSER');
+        expect(deliveries.map((d) => [d['source'], d['msgtype'], d['payload']])).toEqual([
+          ['custom', 'text', { content: 'before' }],
+          ['mass', 'text', { content: 'Outside the window' }],
+        ]);
+        expect(await items('/sim/deliveries?openId=oGone')).toEqual([]);
+      });
+
+      it('finishes a job on request, and refuses mass/send to fewer than 2 OpenIDs', async () => {
+        const token = await stableToken();
+        const body = { msgtype: 'text', text: { content: 'x' } };
+        expect(await api('message/mass/send', token, { touser: ['oUSER'], ...body })).toEqual(
+          WECHAT_ERRORS.openIdListTooShort,
+        );
+        const sent = await api('message/mass/send', token, {
+          touser: ['oUSER', 'oUSER2'],
+          ...body,
+        });
+        const finished = await postJson(`/sim/mass-sends/${String(sent['msg_id'])}/finish`, '');
+        expect(finished.status).toBe(200);
+        expect(await finished.json()).toMatchObject({
+          status: 'SEND_SUCCESS',
+          counts: { TotalCount: 2, SentCount: 1, ErrorCount: 1 },
+          callback: { status: 200 },
+        });
+        expect((await postJson('/sim/mass-sends/1/finish', '')).status).toBe(404);
+        expect(await api('tags/delete', token, { tag: { id: 2 } })).toEqual(
+          WECHAT_ERRORS.cannotModifySysTag,
+        );
+      });
     });
   });
 });

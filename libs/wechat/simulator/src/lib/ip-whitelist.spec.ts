@@ -1,3 +1,4 @@
+import { AudienceStateService } from './audience-state.service';
 import { ipAllowed, ipNotWhitelisted, normalizeIp, validateIpWhitelist } from './ip-whitelist';
 import { SimulatorStateService } from './simulator-state.service';
 import { WechatApiService } from './wechat-api.service';
@@ -41,7 +42,7 @@ describe('API IP whitelist', () => {
 
   it('refuses both token endpoints outside a non-empty whitelist, after the credentials', () => {
     const state = new SimulatorStateService(() => Date.UTC(2026, 0, 1), { accounts: [account] });
-    const api = new WechatApiService(state);
+    const api = new WechatApiService(state, new AudienceStateService(state));
     state.setIpWhitelist(account.appId, ['203.0.113.7']);
 
     const refused = api.stableToken({}, body, '198.51.100.1');

@@ -1,3 +1,4 @@
+import fastifyMultipart from '@fastify/multipart';
 import type { DynamicModule, LoggerService, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -20,6 +21,8 @@ export async function createWechatSimulatorApp(
   // Media is registered as base64 JSON: room for a 20 MiB video.
   const adapter = new FastifyAdapter({ bodyLimit: SIM_BODY_LIMIT_BYTES });
   registerRawBodyParser(adapter.getInstance());
+  // Multipart for /cgi-bin/media/upload only: it parses its parts itself; loaded when Nest initialises.
+  void adapter.getInstance().register(fastifyMultipart);
   // bodyParser: false keeps Nest from installing its JSON parser over ours.
   return NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
     bodyParser: false,

@@ -62,6 +62,8 @@ export interface RecordedCall {
   errmsg: string;
   /** Set when an injected fault answered instead (see `POST /sim/media/:mediaId/faults`). */
   fault?: string;
+  /** media/upload: the file part as received (its bytes are kept as the media, not here). */
+  upload?: { field: string; fileName: string; contentType: string; size: number };
 }
 
 export type NewCall = Omit<RecordedCall, 'id' | 'at'>;
@@ -92,6 +94,8 @@ export class SimulatorStateService {
   private calls: RecordedCall[] = [];
   private nextCallId = 1;
   private readonly maxRecordedCalls: number;
+  /** Added to the injected clock by `POST /sim/clock/advance`, so windows can be crossed. */
+  private clockOffsetMs = 0;
 
   constructor(
     @Inject(SIMULATOR_CLOCK) private readonly clock: Clock,
@@ -108,7 +112,17 @@ export class SimulatorStateService {
   }
 
   now(): number {
-    return this.clock();
+    return this.clock() + this.clockOffsetMs;
+  }
+
+  /** Moves the simulator's time forward (never back: issued tokens and windows stay ordered). */
+  advanceClock(seconds: number): number {
+    this.clockOffsetMs += Math.round(seconds * 1000);
+    return this.now();
+  }
+
+  clockOffsetSeconds(): number {
+    return this.clockOffsetMs / 1000;
   }
 
   // --- accounts -------------------------------------------------------------------------------
@@ -309,7 +323,12 @@ export class SimulatorStateService {
 
   /** custom/send calls; only the accepted ones unless `all`. */
   listCustomMessages(filter: CustomMessageFilter = {}): RecordedCall[] {
-    return this.listCalls({ path: WECHAT_PATHS.customSend, appId: filter.appId }).filter(
+    return this.listMessageCalls(WECHAT_PATHS.customSend, filter);
+  }
+
+  /** Calls of a path whose body names a `touser` (custom/send, custom/typing). */
+  listMessageCalls(path: string, filter: CustomMessageFilter = {}): RecordedCall[] {
+    return this.listCalls({ path, appId: filter.appId }).filter(
       (call) =>
         (filter.all === true || call.errcode === 0) &&
         (filter.touser === undefined || touserOf(call.json) === filter.touser),
@@ -328,6 +347,7 @@ export class SimulatorStateService {
     this.media.clear();
     this.mediaFaults.clear();
     this.calls = [];
+    this.clockOffsetMs = 0;
   }
 }
 

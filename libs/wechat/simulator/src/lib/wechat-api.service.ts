@@ -3,12 +3,40 @@ import { Injectable, Logger } from '@nestjs/common';
 import { assertNever } from '@wechat-desk/shared/util';
 
 import { isRecord, type SimAccount } from './accounts';
+import {
+  type CallContext,
+  call,
+  checkJsonCall,
+  checkToken,
+  parseJson,
+  type QueryParams,
+  recordCallFor,
+} from './api-call';
+import { AudienceStateService } from './audience-state.service';
 import { validateCustomMessage } from './custom-message.validation';
 import { ipAllowed, ipNotWhitelisted } from './ip-whitelist';
-import { extensionFor, MEDIA_LIFETIME_MS, type MediaFault } from './media';
+import {
+  extensionFor,
+  MEDIA_LIFETIME_MS,
+  type MediaFault,
+  mediaUsable,
+  type SimMediaType,
+} from './media';
+import { checkUpload, type UploadedFile } from './media-upload';
 import { WECHAT_PATHS } from './paths';
 import { SimulatorStateService, type TokenGrant } from './simulator-state.service';
+import {
+  afterCustomSend,
+  afterTyping,
+  customSendVerdict,
+  type SimUser,
+  TYPING_COMMANDS,
+  type TypingCommand,
+  typingVerdict,
+} from './users';
 import { type WechatErrorBody, type WechatErrorName, wechatError } from './wechat-errors';
+
+export type { QueryParams } from './api-call';
 
 export interface TokenResponse {
   access_token: string;
@@ -17,7 +45,20 @@ export interface TokenResponse {
 
 export type WechatResponse = TokenResponse | WechatErrorBody;
 
-export type QueryParams = Record<string, string>;
+/** What `POST /cgi-bin/media/upload` answers on success (a thumb's id under both names). */
+export interface UploadResponse {
+  type: SimMediaType;
+  media_id: string;
+  thumb_media_id?: string;
+  created_at: number;
+}
+
+/** The `media` file part of a multipart upload, as the controller read it. */
+export interface UploadPart extends UploadedFile {
+  field: string;
+  fileName: string;
+  contentType: string;
+}
 
 /** What `GET /cgi-bin/media/get` answers; the controller turns it into HTTP. */
 export type MediaAnswer =
@@ -27,15 +68,8 @@ export type MediaAnswer =
   | { kind: 'http-500' }
   | { kind: 'timeout'; delayMs: number };
 
-/** What one WeChat API call needs to be answered and recorded. */
-interface CallContext {
-  method: 'GET' | 'POST';
-  path: string;
-  query: QueryParams;
-  rawBody: string;
-  json: unknown;
-  accessToken: string | null;
-  appId: string | null;
+function isMediaMessage(msgtype: string): msgtype is 'image' | 'voice' | 'video' {
+  return msgtype === 'image' || msgtype === 'voice' || msgtype === 'video';
 }
 
 const CLIENT_CREDENTIAL = 'client_credential';
@@ -45,7 +79,10 @@ const CLIENT_CREDENTIAL = 'client_credential';
 export class WechatApiService {
   private readonly logger = new Logger('WechatSimulator');
 
-  constructor(private readonly state: SimulatorStateService) {}
+  constructor(
+    private readonly state: SimulatorStateService,
+    private readonly audience: AudienceStateService,
+  ) {}
 
   /** `POST /cgi-bin/stable_token` with a JSON body; callerIp is checked against the whitelist. */
   stableToken(query: QueryParams, rawBody: string, callerIp?: string): WechatResponse {
@@ -82,29 +119,134 @@ export class WechatApiService {
     return this.answer(context, tokenResponse(this.state.classicToken(account.appId)));
   }
 
-  /** `POST /cgi-bin/message/custom/send?access_token=`: the token first, then the body. */
+  /**
+   * `POST /cgi-bin/message/custom/send?access_token=`: the token, the body, then WeChat's sending
+   * rules: the OpenID (40003, or 45015 for one nobody knows), the media (40007), following (43004)
+   * and the reply windows (45015, 45047). Accepted messages are delivered to the user.
+   */
   customSend(query: QueryParams, rawBody: string): WechatResponse {
-    const accessToken = query['access_token'] || null;
-    const check = accessToken === null ? null : this.state.checkAccessToken(accessToken);
-    const json = parseJson(rawBody);
-    const context = call('POST', WECHAT_PATHS.customSend, query, rawBody, json, {
-      accessToken,
-      appId: check?.appId ?? null,
+    const gate = checkJsonCall(this.state, WECHAT_PATHS.customSend, query, rawBody);
+    if (!gate.ok) {
+      return this.answer(gate.context, wechatError(gate.error));
+    }
+    const invalid = validateCustomMessage(gate.json);
+    if (invalid !== null) {
+      return this.answer(gate.context, wechatError(invalid));
+    }
+    // validateCustomMessage has checked these shapes.
+    const body = gate.json as Record<string, unknown> & { touser: string; msgtype: string };
+    const payload = body[body.msgtype] as Record<string, unknown>;
+    const user = this.recipient(gate.appId, body.touser);
+    if (typeof user === 'string') {
+      return this.answer(gate.context, wechatError(user));
+    }
+    if (isMediaMessage(body.msgtype)) {
+      const mediaId = payload['media_id'];
+      const media = typeof mediaId === 'string' ? this.state.getMedia(mediaId) : undefined;
+      if (!mediaUsable(media, gate.appId, body.msgtype, this.state.now())) {
+        return this.answer(gate.context, wechatError('invalidMediaId'));
+      }
+    }
+    const verdict = customSendVerdict(user, this.state.now());
+    if (!verdict.ok) {
+      return this.answer(gate.context, wechatError(verdict.error));
+    }
+    this.audience.saveUser(afterCustomSend(user, verdict.window));
+    const response = wechatError('ok');
+    const recorded = recordCallFor(this.state, gate.context, response);
+    this.audience.recordDelivery({
+      appId: gate.appId,
+      openId: user.openId,
+      source: 'custom',
+      msgtype: body.msgtype,
+      payload,
+      callId: recorded.id,
     });
+    return response;
+  }
 
-    if (check === null) {
-      return this.answer(context, wechatError('accessTokenMissing'));
+  /**
+   * `POST /cgi-bin/message/custom/typing?access_token=` `{"touser","command":"Typing"|"CancelTyping"}`:
+   * Typing only where a message could be sent, within 30 s of an interaction, and not again while
+   * the 15 s indicator shows (45047). A bad command is 47001.
+   */
+  customTyping(query: QueryParams, rawBody: string): WechatErrorBody {
+    const gate = checkJsonCall(this.state, WECHAT_PATHS.customTyping, query, rawBody);
+    if (!gate.ok) {
+      return this.answerError(gate.context, gate.error);
     }
-    if (!check.ok) {
-      return this.answer(context, wechatError(check.error));
+    const body = isRecord(gate.json) ? gate.json : {};
+    const { touser, command } = body;
+    if (typeof touser !== 'string' || touser === '') {
+      return this.answerError(gate.context, 'invalidOpenId');
     }
-    if (rawBody.trim() === '') {
-      return this.answer(context, wechatError('emptyPostData'));
+    if (!(TYPING_COMMANDS as readonly unknown[]).includes(command)) {
+      return this.answerError(gate.context, 'dataFormatError');
     }
-    if (json === undefined) {
-      return this.answer(context, wechatError('dataFormatError'));
+    const user = this.recipient(gate.appId, touser);
+    if (typeof user === 'string') {
+      return this.answerError(gate.context, user);
     }
-    return this.answer(context, wechatError(validateCustomMessage(json) ?? 'ok'));
+    const now = this.state.now();
+    const verdict = typingVerdict(user, command as TypingCommand, now);
+    if (!verdict.ok) {
+      return this.answerError(gate.context, verdict.error);
+    }
+    this.audience.saveUser(afterTyping(user, command as TypingCommand, now));
+    return this.answerError(gate.context, 'ok');
+  }
+
+  /**
+   * `POST /cgi-bin/media/upload?access_token=&type=` (multipart, file in `media`): checked by its
+   * bytes (40004, 41005, 40005, 40006), kept as temporary media of the account for 3 days.
+   */
+  mediaUpload(query: QueryParams, file: UploadPart | null): UploadResponse | WechatErrorBody {
+    const gate = checkToken(this.state, 'POST', WECHAT_PATHS.mediaUpload, query, '');
+    const context: CallContext = {
+      ...gate.context,
+      json: null,
+      ...(file === null
+        ? {}
+        : {
+            upload: {
+              field: file.field,
+              fileName: file.fileName,
+              contentType: file.contentType,
+              size: file.bytes.length,
+            },
+          }),
+    };
+    if (!gate.ok) {
+      return this.answerError(context, gate.error);
+    }
+    const verdict = checkUpload(query['type'], file);
+    if (!verdict.ok || file === null) {
+      return this.answerError(context, verdict.ok ? 'mediaDataMissing' : verdict.error);
+    }
+    const media = this.state.registerMedia({
+      appId: gate.appId,
+      type: verdict.type,
+      contentType: verdict.contentType,
+      bytes: file.bytes,
+    });
+    const response: UploadResponse = {
+      type: media.type,
+      media_id: media.mediaId,
+      ...(media.type === 'thumb' ? { thumb_media_id: media.mediaId } : {}),
+      created_at: Math.floor(media.createdAtMs / 1000),
+    };
+    recordCallFor(this.state, context, response);
+    return response;
+  }
+
+  /** The account's user, or why custom messages cannot reach the OpenID. */
+  recipient(appId: string, openId: string): SimUser | WechatErrorName {
+    const user = this.audience.getUser(appId, openId);
+    if (user !== undefined) {
+      return user;
+    }
+    // Another account's follower is an invalid OpenID here; one nobody knows never interacted.
+    return this.audience.knownElsewhere(appId, openId) ? 'invalidOpenId' : 'responseOutOfTimeLimit';
   }
 
   /**
@@ -214,41 +356,20 @@ export class WechatApiService {
   }
 
   private answer(context: CallContext, response: WechatResponse): WechatResponse {
-    const { errcode, errmsg } = 'errcode' in response ? response : wechatError('ok');
-    this.state.recordCall({ ...context, json: context.json ?? null, errcode, errmsg });
-    this.logger.debug(`${context.method} ${context.path} appid=${context.appId} → ${errcode}`);
+    const recorded = recordCallFor(this.state, context, response);
+    this.logger.debug(
+      `${context.method} ${context.path} appid=${context.appId} → ${recorded.errcode}`,
+    );
     return response;
   }
-}
 
-function call(
-  method: CallContext['method'],
-  path: string,
-  query: QueryParams,
-  rawBody: string,
-  json: unknown,
-  who: { accessToken?: string | null; appId: string | null },
-): CallContext {
-  return {
-    method,
-    path,
-    query,
-    rawBody,
-    json,
-    accessToken: who.accessToken ?? null,
-    appId: who.appId,
-  };
+  private answerError(context: CallContext, name: WechatErrorName): WechatErrorBody {
+    const body = wechatError(name);
+    this.answer(context, body);
+    return body;
+  }
 }
 
 function tokenResponse(grant: TokenGrant): TokenResponse {
   return { access_token: grant.accessToken, expires_in: grant.expiresIn };
-}
-
-/** undefined when the text is not JSON (an empty body included). */
-function parseJson(rawBody: string): unknown {
-  try {
-    return JSON.parse(rawBody) as unknown;
-  } catch {
-    return undefined;
-  }
 }

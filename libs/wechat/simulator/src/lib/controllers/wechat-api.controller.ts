@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { assertNever, sleep } from '@wechat-desk/shared/util';
 
 import { queryParamsOf, rawBodyOf, WECHAT_JSON_CONTENT_TYPE } from '../http-input';
+import { readUploadPart } from '../multipart-input';
 import { WechatApiService, type WechatResponse } from '../wechat-api.service';
 import { wechatError } from '../wechat-errors';
 
@@ -45,6 +46,28 @@ export class WechatApiController {
     return wechatJson(reply, this.api.customSend(queryParamsOf(query), rawBodyOf(body)));
   }
 
+  @Post('message/custom/typing')
+  @HttpCode(200)
+  customTyping(
+    @Query() query: unknown,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): string {
+    return wechatJson(reply, this.api.customTyping(queryParamsOf(query), rawBodyOf(body)));
+  }
+
+  /** multipart/form-data with the file in `media`. */
+  @Post('media/upload')
+  @HttpCode(200)
+  async mediaUpload(
+    @Query() query: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    const file = await readUploadPart(request);
+    return wechatJson(reply, this.api.mediaUpload(queryParamsOf(query), file));
+  }
+
   /** Raw bytes with Content-Type and Content-disposition; a video as `{"video_url"}`; errors as JSON. */
   @Get('media/get')
   async mediaGet(
@@ -84,7 +107,7 @@ export function baseUrlOf(request: FastifyRequest): string {
  * without one, Fastify rewrites a JSON content type lacking `charset` (it quotes the parameter and
  * appends `; charset=utf-8`), and WeChat's header is part of what is simulated.
  */
-function wechatJson(reply: FastifyReply, response: WechatResponse | object): string {
+export function wechatJson(reply: FastifyReply, response: WechatResponse | object): string {
   reply.header('Content-Type', WECHAT_JSON_CONTENT_TYPE).serializer((payload: string) => payload);
   return JSON.stringify(response);
 }
