@@ -1,5 +1,12 @@
 export { AccessTokenStore } from './access-token-store';
-export { WechatApiClient } from './wechat-api-client';
+export { backoffDelayMs, DEFAULT_BACKOFF, TRY_AGAIN_ERRCODES, type BackoffPolicy } from './backoff';
+export {
+  WechatApiClient,
+  type MassSendStatus,
+  type TemporaryMediaType,
+  type TypingCommand,
+  type WechatApiClientOptions,
+} from './wechat-api-client';
 export { WechatApiClientModule } from './wechat-api-client.module';
 export {
   DEFAULT_MAX_MEDIA_BYTES,

@@ -17,17 +17,32 @@ export class WechatHttp {
     private readonly timeoutMs = 10_000,
   ) {}
 
-  async post<T extends object>(
+  post<T extends object>(pathAndQuery: string, payload: object): Promise<T & WechatErrorBody> {
+    return this.call<T>(pathAndQuery, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(payload),
+    });
+  }
+
+  get<T extends object>(pathAndQuery: string): Promise<T & WechatErrorBody> {
+    return this.call<T>(pathAndQuery, { method: 'GET' });
+  }
+
+  /** multipart/form-data (media upload); fetch sets the boundary. */
+  postForm<T extends object>(pathAndQuery: string, form: FormData): Promise<T & WechatErrorBody> {
+    return this.call<T>(pathAndQuery, { method: 'POST', body: form });
+  }
+
+  private async call<T extends object>(
     pathAndQuery: string,
-    payload: object,
+    init: RequestInit,
   ): Promise<T & WechatErrorBody> {
     const path = pathAndQuery.split('?')[0] ?? pathAndQuery;
     let response: Response;
     try {
       response = await fetch(`${this.baseUrl}${pathAndQuery}`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(payload),
+        ...init,
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
@@ -42,6 +57,9 @@ export class WechatHttp {
       throw new WechatUnreachableError(
         `WeChat ${path} answered HTTP ${response.status} without JSON`,
       );
+    }
+    if (typeof body !== 'object' || body === null) {
+      throw new WechatUnreachableError(`WeChat ${path} answered JSON that is not an object`);
     }
     if (typeof body.errcode === 'number' && body.errcode !== 0) {
       throw new WechatApiError(body.errcode, body.errmsg ?? '', path);
