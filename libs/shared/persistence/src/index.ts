@@ -11,3 +11,4 @@ export {
   PgNotificationListener,
   type PgNotificationListenerOptions,
 } from './pg-notification-listener';
+export { affectedRows, returnedRows } from './query-results';

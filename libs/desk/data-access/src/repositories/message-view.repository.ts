@@ -2,10 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 
 import type { EventEnvelope, MessageDirection } from '@wechat-desk/contracts';
-import { enqueueEvents } from '@wechat-desk/shared/persistence';
+import { enqueueEvents, returnedRows } from '@wechat-desk/shared/persistence';
 
 import { MessageViewEntity, type DeliveryStatus } from '../entities/message-view.entity';
-import { returnedRows } from './query-results';
 
 const SCHEMA = 'desk';
 

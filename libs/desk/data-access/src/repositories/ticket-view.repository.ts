@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { TicketStatus } from '@wechat-desk/contracts';
 
 import type { TicketViewEntity } from '../entities/ticket-view.entity';
-import { affectedRows } from './query-results';
+import { affectedRows } from '@wechat-desk/shared/persistence';
 import type { TicketScope } from './ticket-scope';
 
 export type TicketView = TicketViewEntity;
