@@ -1,3 +1,2 @@
 export { outboundMigrations } from '@wechat-desk/outbound/data-access';
 export { OutboundFeatureModule } from './outbound-feature.module';
-export { describeWechatSendError } from './send-reply/wechat-send-errors';
