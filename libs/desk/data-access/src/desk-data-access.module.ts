@@ -8,6 +8,7 @@ import { AttachmentViewRepository } from './repositories/attachment-view.reposit
 import { AuditLogRepository } from './repositories/audit-log.repository';
 import { ChannelRepository } from './repositories/channel.repository';
 import { ContactViewRepository } from './repositories/contact-view.repository';
+import { ReplyWindowRepository } from './repositories/reply-window.repository';
 import { DepartmentRepository } from './repositories/department.repository';
 import { LiveEventRepository } from './repositories/live-event.repository';
 import { LoginFailureRepository } from './repositories/login-failure.repository';
@@ -25,6 +26,7 @@ const repositories = [
   AttachmentViewRepository,
   AuditLogRepository,
   ContactViewRepository,
+  ReplyWindowRepository,
   DeskTransactions,
   LiveEventRepository,
   LoginFailureRepository,

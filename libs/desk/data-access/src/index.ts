@@ -66,6 +66,12 @@ export {
 } from './repositories/attachment-view.repository';
 export { ContactViewRepository, type ContactState } from './repositories/contact-view.repository';
 export {
+  ReplyWindowRepository,
+  type CustomerRef,
+  type ReplyWindowCounters,
+  type ReplyWindowFacts,
+} from './repositories/reply-window.repository';
+export {
   AuditLogRepository,
   type AuditEntry,
   type AuditPage,

@@ -542,7 +542,13 @@ describe('desk-api', () => {
         assigneeId: null,
         createdAt,
         lastMessageAt: '2026-11-20T08:00:05.000Z',
-        replyWindow: null,
+        // The customer wrote long before today: only the monthly messages can reach them.
+        replyWindow: {
+          policy: 'desk-classic',
+          mode: 'quota',
+          freeUntil: null,
+          monthly: { limit: 4, used: 0, remaining: 4 },
+        },
       });
       expect(
         (await call('GET', `/api/v1/tickets/${ticketId}`, { token: adminToken })).body,
@@ -572,7 +578,7 @@ describe('desk-api', () => {
         [ticketId],
       );
       expect(live.rows).toEqual([
-        { type: 'ticket.created', data: ticket },
+        { type: 'ticket.created', data: { ...ticket, replyWindow: null } },
         { type: 'message.added', data: messages.body.items[0] },
       ]);
     });
@@ -744,6 +750,8 @@ describe('desk-api', () => {
         agentId: annId,
         type: 'text',
         text: 'Hello from the desk',
+        // The desk's view of the customer travels with the reply: outbound decides from it too.
+        lastCustomerMessageAt: ticket.lastMessageAt,
         requestedAt: expect.any(String),
       });
 

@@ -46,6 +46,9 @@ import { ProjectReplyOutcome } from './tickets/project-reply-outcome/project-rep
 import { ProjectTicketCreated } from './tickets/project-ticket-created/project-ticket-created';
 import { ProjectTicketMessage } from './tickets/project-ticket-message/project-ticket-message';
 import { ProjectTicketStatus } from './tickets/project-ticket-status/project-ticket-status';
+import { ProjectReplyWindow } from './tickets/project-reply-window/project-reply-window';
+import { GetReplyWindow } from './tickets/reply-window/get-reply-window';
+import { ReplyWindows } from './tickets/reply-window/reply-windows';
 import { SendReply } from './tickets/send-reply/send-reply';
 import { TicketEventsController } from './tickets/ticket-events.controller';
 import { TicketsController } from './tickets/tickets.controller';
@@ -106,6 +109,9 @@ import { TicketSettingsController } from './ticket-settings/ticket-settings.cont
     GetTicket,
     ListTicketMessages,
     SendReply,
+    ReplyWindows,
+    GetReplyWindow,
+    ProjectReplyWindow,
     ProjectTicketCreated,
     ProjectTicketMessage,
     ProjectReplyOutcome,

@@ -4,6 +4,7 @@ import { DeskPeopleAndScope1764100000000 } from './1764100000000-desk-people-and
 import { DeskLiveEvents1764200002000 } from './1764200002000-desk-live-events';
 import { DeskAssignment1764200003000 } from './1764200003000-desk-assignment';
 import { DeskAttachmentAndContactViews1764200004000 } from './1764200004000-desk-attachment-and-contact-views';
+import { DeskReplyWindows1764300000000 } from './1764300000000-desk-reply-windows';
 
 /** In order; tools/migrate.ts runs them in the desk schema. */
 export const deskMigrations = [
@@ -13,4 +14,5 @@ export const deskMigrations = [
   DeskLiveEvents1764200002000,
   DeskAssignment1764200003000,
   DeskAttachmentAndContactViews1764200004000,
+  DeskReplyWindows1764300000000,
 ];

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 /** A contact's state as conversation reports it (the reply window is computed from it). */
 export interface ContactState {
@@ -58,6 +58,26 @@ export class ContactViewRepository {
         contact.lastPromptAt,
         contact.lastInteractionAt,
       ],
+    );
+  }
+
+  /**
+   * A customer message reached the desk (conversation's contact events leave messages out): the
+   * reply window runs from the latest one. In the projection's transaction.
+   */
+  async noteCustomerMessage(
+    manager: EntityManager,
+    customer: { contactId: string; channelId: string; openId: string },
+    sentAt: Date,
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO desk.contact_views AS c (contact_id, channel_id, open_id,
+         last_customer_message_at, last_interaction_at)
+       VALUES ($1, $2, $3, $4, $4)
+       ON CONFLICT (contact_id) DO UPDATE SET
+         last_customer_message_at = GREATEST(c.last_customer_message_at, EXCLUDED.last_customer_message_at),
+         last_interaction_at = GREATEST(c.last_interaction_at, EXCLUDED.last_interaction_at)`,
+      [customer.contactId, customer.channelId, customer.openId, sentAt],
     );
   }
 

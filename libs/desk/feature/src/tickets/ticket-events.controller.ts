@@ -4,6 +4,7 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import {
   OutboundReplyFailedV1,
   OutboundReplySentV1,
+  OutboundReplyWindowUpdatedV1,
   RoutingKeys,
   TicketCreatedV1,
   TicketMessageAddedV1,
@@ -11,6 +12,7 @@ import {
 } from '@wechat-desk/contracts';
 
 import { ProjectReplyOutcome } from './project-reply-outcome/project-reply-outcome';
+import { ProjectReplyWindow } from './project-reply-window/project-reply-window';
 import { ProjectTicketCreated } from './project-ticket-created/project-ticket-created';
 import { ProjectTicketMessage } from './project-ticket-message/project-ticket-message';
 import { ProjectTicketStatus } from './project-ticket-status/project-ticket-status';
@@ -23,6 +25,7 @@ export class TicketEventsController {
     @Inject(ProjectTicketMessage) private readonly ticketMessage: ProjectTicketMessage,
     @Inject(ProjectTicketStatus) private readonly ticketStatus: ProjectTicketStatus,
     @Inject(ProjectReplyOutcome) private readonly replyOutcome: ProjectReplyOutcome,
+    @Inject(ProjectReplyWindow) private readonly replyWindow: ProjectReplyWindow,
   ) {}
 
   @EventPattern(RoutingKeys.ticketCreated)
@@ -48,5 +51,10 @@ export class TicketEventsController {
   @EventPattern(RoutingKeys.outboundReplyFailed)
   onReplyFailed(@Payload() event: OutboundReplyFailedV1): Promise<void> {
     return this.replyOutcome.failed(event);
+  }
+
+  @EventPattern(RoutingKeys.outboundReplyWindowUpdated)
+  onReplyWindowUpdated(@Payload() event: OutboundReplyWindowUpdatedV1): Promise<void> {
+    return this.replyWindow.execute(event);
   }
 }

@@ -4,6 +4,7 @@ import { TICKET_STATUSES, type TicketStatus } from '@wechat-desk/contracts';
 import type { TicketView as TicketRecord } from '@wechat-desk/desk/data-access';
 
 import type { TicketPageView } from './list-tickets/list-tickets';
+import type { TicketReplyWindow } from './reply-window/reply-window.view';
 
 export interface TicketView {
   id: string;
@@ -15,8 +16,59 @@ export interface TicketView {
   assigneeId: string | null;
   createdAt: string;
   lastMessageAt: string;
-  /** The sending window arrives with the reply policy; null until then. */
-  replyWindow: null;
+  /** What the next reply can do (GET /tickets/:id/reply-window); null in live-stream events. */
+  replyWindow: TicketReplyWindow | null;
+}
+
+@ApiSchema({ name: 'ReplyWindowMonthly' })
+class ReplyWindowMonthlyDoc {
+  @ApiProperty({ type: 'integer' })
+  limit!: number;
+
+  @ApiProperty({ type: 'integer' })
+  used!: number;
+
+  @ApiProperty({ type: 'integer' })
+  remaining!: number;
+}
+
+@ApiSchema({ name: 'ReplyWindow', description: 'What the next reply to the customer can do' })
+export class ReplyWindowDoc implements TicketReplyWindow {
+  @ApiProperty({ enum: ['desk-classic', 'wechat-2023'] })
+  policy!: TicketReplyWindow['policy'];
+
+  @ApiProperty({
+    enum: ['free', 'quota', 'closed'],
+    description: 'free: within the window; quota: one of the monthly messages; closed: nothing',
+  })
+  mode!: TicketReplyWindow['mode'];
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  freeUntil!: string | null;
+
+  @ApiProperty({ type: () => ReplyWindowMonthlyDoc })
+  monthly!: ReplyWindowMonthlyDoc;
+
+  @ApiProperty({
+    required: false,
+    enum: ['NEVER_WROTE', 'NOT_FOLLOWING', 'MONTHLY_QUOTA_EXHAUSTED', 'CHANNEL_DISABLED'],
+  })
+  reason?: TicketReplyWindow['reason'];
+
+  @ApiProperty({
+    required: false,
+    enum: ['REPLY_WINDOW_CLOSED', 'MONTHLY_QUOTA_EXHAUSTED', 'CHANNEL_DISABLED'],
+    description: 'The 409 code a reply gets now',
+  })
+  code?: TicketReplyWindow['code'];
+
+  @ApiProperty({
+    required: false,
+    type: 'integer',
+    nullable: true,
+    description: 'Free sends left in the current window (wechat-2023); null: unlimited',
+  })
+  freeSendsLeft?: number | null;
 }
 
 @ApiSchema({ name: 'TicketContact', description: 'The WeChat user who wrote' })
@@ -59,12 +111,11 @@ export class TicketDoc implements TicketView {
   lastMessageAt!: string;
 
   @ApiProperty({
-    type: 'object',
-    additionalProperties: true,
+    type: () => ReplyWindowDoc,
     nullable: true,
-    description: 'The sending window; always null until reply policies are enforced',
+    description: 'What the next reply can do; null in live-stream events (GET the ticket)',
   })
-  replyWindow!: null;
+  replyWindow!: ReplyWindowDoc | null;
 }
 
 @ApiSchema({ name: 'TicketPage' })
@@ -76,7 +127,10 @@ export class TicketPageDoc implements TicketPageView {
   nextCursor!: string | null;
 }
 
-export function presentTicket(ticket: TicketRecord): TicketView {
+export function presentTicket(
+  ticket: TicketRecord,
+  replyWindow: TicketReplyWindow | null = null,
+): TicketView {
   return {
     id: ticket.id,
     number: ticket.number,
@@ -87,6 +141,6 @@ export function presentTicket(ticket: TicketRecord): TicketView {
     assigneeId: ticket.assigneeId,
     createdAt: ticket.createdAt.toISOString(),
     lastMessageAt: ticket.lastMessageAt.toISOString(),
-    replyWindow: null,
+    replyWindow,
   };
 }

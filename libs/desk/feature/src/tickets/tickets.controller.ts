@@ -23,7 +23,9 @@ import { ListTicketsQuery } from './list-tickets/list-tickets.query';
 import { MessageListDoc, type MessageView } from './message.view';
 import { SendReply, type QueuedReply } from './send-reply/send-reply';
 import { QueuedReplyDoc, SendReplyDto } from './send-reply/send-reply.dto';
-import { TicketDoc, TicketPageDoc, type TicketView } from './ticket.view';
+import { GetReplyWindow } from './reply-window/get-reply-window';
+import type { TicketReplyWindow } from './reply-window/reply-window.view';
+import { ReplyWindowDoc, TicketDoc, TicketPageDoc, type TicketView } from './ticket.view';
 import { UpdateTicket } from './update-ticket/update-ticket';
 import { UpdateTicketDto } from './update-ticket/update-ticket.dto';
 
@@ -37,6 +39,7 @@ export class TicketsController {
     @Inject(GetTicket) private readonly getTicket: GetTicket,
     @Inject(ListTicketMessages) private readonly listMessages: ListTicketMessages,
     @Inject(SendReply) private readonly sendReply: SendReply,
+    @Inject(GetReplyWindow) private readonly getReplyWindow: GetReplyWindow,
     @Inject(UpdateTicket) private readonly updateTicket: UpdateTicket,
   ) {}
 
@@ -94,7 +97,10 @@ export class TicketsController {
   @ApiAcceptedResponse({ type: QueuedReplyDoc, description: 'Queued for sending' })
   @ApiDeskErrors(
     [404, "NOT_FOUND: no such ticket, or outside the caller's scope"],
-    [409, 'CHANNEL_DISABLED: the channel cannot send now'],
+    [
+      409,
+      'REPLY_WINDOW_CLOSED, MONTHLY_QUOTA_EXHAUSTED or CHANNEL_DISABLED: nothing can be sent now (details: the reply window)',
+    ],
     422,
   )
   reply(
@@ -103,5 +109,15 @@ export class TicketsController {
     @Body() body: SendReplyDto,
   ): Promise<QueuedReply> {
     return this.sendReply.execute(agent, id, body);
+  }
+
+  @Get(':id/reply-window')
+  @ApiOkResponse({ type: ReplyWindowDoc })
+  @ApiDeskErrors([404, "NOT_FOUND: no such ticket, or outside the caller's scope"])
+  replyWindow(
+    @CurrentAgent() agent: AuthenticatedAgent,
+    @Param('id', ticketId) id: string,
+  ): Promise<TicketReplyWindow> {
+    return this.getReplyWindow.execute(agent, id);
   }
 }

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { TicketCreatedV1 } from '@wechat-desk/contracts';
 import {
   AttachmentViewRepository,
+  ContactViewRepository,
   DeskTransactions,
   LiveEventRepository,
   MessageViewRepository,
@@ -28,6 +29,7 @@ export class ProjectTicketCreated {
     @Inject(AttachmentViewRepository) private readonly attachments: AttachmentViewRepository,
     @Inject(TicketAssigner) private readonly assigner: TicketAssigner,
     @Inject(LiveEventRepository) private readonly liveEvents: LiveEventRepository,
+    @Inject(ContactViewRepository) private readonly contacts: ContactViewRepository,
   ) {}
 
   async execute(event: TicketCreatedV1): Promise<void> {
@@ -74,6 +76,9 @@ export class ProjectTicketCreated {
       // As ProjectTicketMessage: serialised with the message's attachment outcomes.
       await this.messages.lockMessage(manager, message.id);
       const inserted = await this.messages.insertTicketMessage(manager, message);
+      if (inserted && message.direction === 'in') {
+        await this.contacts.noteCustomerMessage(manager, created, message.sentAt);
+      }
       await this.liveEvents.append(manager, [
         ticketLiveEvent('ticket.created', created),
         ...(inserted

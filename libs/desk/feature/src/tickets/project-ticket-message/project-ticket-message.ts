@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { TicketMessageAddedV1 } from '@wechat-desk/contracts';
 import {
   AttachmentViewRepository,
+  ContactViewRepository,
   DeskTransactions,
   LiveEventRepository,
   MessageViewRepository,
@@ -34,6 +35,7 @@ export class ProjectTicketMessage {
     @Inject(MessageViewRepository) private readonly messages: MessageViewRepository,
     @Inject(AttachmentViewRepository) private readonly attachments: AttachmentViewRepository,
     @Inject(LiveEventRepository) private readonly liveEvents: LiveEventRepository,
+    @Inject(ContactViewRepository) private readonly contacts: ContactViewRepository,
   ) {}
 
   async execute(event: TicketMessageAddedV1): Promise<void> {
@@ -67,6 +69,9 @@ export class ProjectTicketMessage {
       await this.messages.lockMessage(manager, message.id);
       if (!(await this.messages.insertTicketMessage(manager, message))) {
         return 'projected';
+      }
+      if (message.direction === 'in') {
+        await this.contacts.noteCustomerMessage(manager, ticket, message.sentAt);
       }
       const moved = await this.tickets.touch(manager, ticket.id, message.sentAt);
       const attachments = await this.attachments.listByMessage(manager, message.id);

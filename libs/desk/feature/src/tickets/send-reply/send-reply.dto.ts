@@ -1,16 +1,14 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { IsIn, IsString, Length } from 'class-validator';
 
-import { REPLY_TYPES, type ReplyType } from '@wechat-desk/contracts';
-
 import { Trim } from '../../common/transforms';
 import type { QueuedReply } from './send-reply';
 
 /** JSON text reply; files (image, voice, video, document) come as multipart later. */
 export class SendReplyDto {
-  @ApiProperty({ enum: REPLY_TYPES })
-  @IsIn(REPLY_TYPES)
-  type!: ReplyType;
+  @ApiProperty({ enum: ['text'], description: 'Files are sent as multipart/form-data' })
+  @IsIn(['text'])
+  type!: 'text';
 
   @ApiProperty({ minLength: 1, maxLength: 2048, description: 'Trimmed' })
   @Trim()

@@ -20,6 +20,8 @@ import type { AuthenticatedAgent } from '../../common/auth/authenticated-agent';
 import { DeskError } from '../../common/desk-error';
 import { GetTicket } from '../get-ticket/get-ticket';
 import { messageLiveEvent, ticketLiveEvent } from '../live-events';
+import { closedWindowMessage } from '../reply-window/reply-window.view';
+import { ReplyWindows } from '../reply-window/reply-windows';
 import { TicketNotProjectedYetError } from '../ticket-not-projected';
 
 export interface SendReplyInput {
@@ -46,6 +48,7 @@ export class SendReply {
     @Inject(DeskTransactions) private readonly transactions: DeskTransactions,
     @Inject(TicketViewRepository) private readonly tickets: TicketViewRepository,
     @Inject(LiveEventRepository) private readonly liveEvents: LiveEventRepository,
+    @Inject(ReplyWindows) private readonly windows: ReplyWindows,
   ) {}
 
   async execute(
@@ -63,9 +66,19 @@ export class SendReply {
         { channelId: ticket.channelId },
       );
     }
-    // The reply window and monthly quota checks (409 REPLY_WINDOW_CLOSED / MONTHLY_QUOTA_EXHAUSTED) slot in here.
-    const id = randomUUID();
     const requestedAt = new Date();
+    // The same decision outbound makes; outbound decides again, atomically, when it sends.
+    const { window, facts } = await this.windows.withFacts(ticket, requestedAt);
+    if (window.mode === 'closed') {
+      throw new DeskError(
+        HttpStatus.CONFLICT,
+        window.code ?? 'REPLY_WINDOW_CLOSED',
+        closedWindowMessage(window, requestedAt, this.windows.timeZone),
+        { ...window },
+      );
+    }
+    const customer = facts?.customer;
+    const id = randomUUID();
     const request = validateEventData(RoutingKeys.outboundReplyRequested, {
       replyId: id,
       ticketId: ticket.id,
@@ -74,6 +87,14 @@ export class SendReply {
       agentId: agent.id,
       type: input.type,
       text: input.text,
+      ...isoFields({
+        lastCustomerMessageAt: customer?.lastCustomerMessageAt ?? null,
+        lastPromptAt: customer?.lastPromptAt ?? null,
+        followingChangedAt: customer?.followingChangedAt ?? null,
+      }),
+      ...(customer?.following === null || customer === undefined
+        ? {}
+        : { following: customer.following }),
       requestedAt: requestedAt.toISOString(),
     });
     await this.transactions.run(async (manager) => {
@@ -103,4 +124,13 @@ export class SendReply {
     });
     return { id, status: 'queued' };
   }
+}
+
+/** The instants that are known, as ISO strings (absent ones are left out of the event). */
+function isoFields(fields: Record<string, Date | null>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(fields)
+      .filter((entry): entry is [string, Date] => entry[1] !== null)
+      .map(([name, value]) => [name, value.toISOString()]),
+  );
 }

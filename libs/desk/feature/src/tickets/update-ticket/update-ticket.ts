@@ -16,6 +16,7 @@ import { DeskError, DeskErrors } from '../../common/desk-error';
 import { TicketAssigner } from '../assignment/ticket-assigner';
 import { ticketLiveEvent } from '../live-events';
 import { ticketScopeFor } from '../ticket-scope';
+import { ReplyWindows } from '../reply-window/reply-windows';
 import { presentTicket, type TicketView } from '../ticket.view';
 import type { UpdateTicketDto } from './update-ticket.dto';
 
@@ -42,6 +43,7 @@ export class UpdateTicket {
     @Inject(TicketAssigner) private readonly assigner: TicketAssigner,
     @Inject(LiveEventRepository) private readonly liveEvents: LiveEventRepository,
     @Inject(AuditLog) private readonly auditLog: AuditLog,
+    @Inject(ReplyWindows) private readonly windows: ReplyWindows,
   ) {}
 
   async execute(
@@ -73,7 +75,7 @@ export class UpdateTicket {
       }
       return changed;
     });
-    return presentTicket(after);
+    return presentTicket(after, await this.windows.ofTicket(after));
   }
 
   private async reassign(
