@@ -120,6 +120,16 @@ describe('a WeChat message, end to end', () => {
     }
     const plainQuery = buildPush(target(), inner).query;
     expect(plainQuery).toMatchObject({ encrypt_type: 'aes' });
+    // The simulator plays WeChat: it must know the customer wrote to accept the reply.
+    const wrote = await fetch(
+      `${system.urls['wechat-sim']}/sim/accounts/${ACCOUNT.appId}/users/${OPEN_ID}/interactions`,
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ kind: 'message' }),
+      },
+    );
+    expect(wrote.status).toBe(200);
 
     const ticket = await waitFor(
       async () => {
