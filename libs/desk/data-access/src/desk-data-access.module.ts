@@ -9,6 +9,7 @@ import { AuditLogRepository } from './repositories/audit-log.repository';
 import { ChannelRepository } from './repositories/channel.repository';
 import { ContactViewRepository } from './repositories/contact-view.repository';
 import { ReplyWindowRepository } from './repositories/reply-window.repository';
+import { TypingIndicatorRepository } from './repositories/typing-indicator.repository';
 import { DepartmentRepository } from './repositories/department.repository';
 import { LiveEventRepository } from './repositories/live-event.repository';
 import { LoginFailureRepository } from './repositories/login-failure.repository';
@@ -27,6 +28,7 @@ const repositories = [
   AuditLogRepository,
   ContactViewRepository,
   ReplyWindowRepository,
+  TypingIndicatorRepository,
   DeskTransactions,
   LiveEventRepository,
   LoginFailureRepository,

@@ -72,6 +72,10 @@ export {
   type ReplyWindowFacts,
 } from './repositories/reply-window.repository';
 export {
+  TYPING_INDICATOR_SECONDS,
+  TypingIndicatorRepository,
+} from './repositories/typing-indicator.repository';
+export {
   AuditLogRepository,
   type AuditEntry,
   type AuditPage,

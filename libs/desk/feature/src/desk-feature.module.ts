@@ -50,6 +50,7 @@ import { ProjectReplyWindow } from './tickets/project-reply-window/project-reply
 import { GetReplyWindow } from './tickets/reply-window/get-reply-window';
 import { ReplyWindows } from './tickets/reply-window/reply-windows';
 import { SendReply } from './tickets/send-reply/send-reply';
+import { SendTyping } from './tickets/send-typing/send-typing';
 import { TicketEventsController } from './tickets/ticket-events.controller';
 import { TicketsController } from './tickets/tickets.controller';
 import { UpdateTicket } from './tickets/update-ticket/update-ticket';
@@ -111,6 +112,7 @@ import { TicketSettingsController } from './ticket-settings/ticket-settings.cont
     SendReply,
     ReplyWindows,
     GetReplyWindow,
+    SendTyping,
     ProjectReplyWindow,
     ProjectTicketCreated,
     ProjectTicketMessage,

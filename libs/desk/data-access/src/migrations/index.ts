@@ -5,6 +5,7 @@ import { DeskLiveEvents1764200002000 } from './1764200002000-desk-live-events';
 import { DeskAssignment1764200003000 } from './1764200003000-desk-assignment';
 import { DeskAttachmentAndContactViews1764200004000 } from './1764200004000-desk-attachment-and-contact-views';
 import { DeskReplyWindows1764300000000 } from './1764300000000-desk-reply-windows';
+import { DeskTypingIndicators1764300002000 } from './1764300002000-desk-typing-indicators';
 
 /** In order; tools/migrate.ts runs them in the desk schema. */
 export const deskMigrations = [
@@ -15,4 +16,5 @@ export const deskMigrations = [
   DeskAssignment1764200003000,
   DeskAttachmentAndContactViews1764200004000,
   DeskReplyWindows1764300000000,
+  DeskTypingIndicators1764300002000,
 ];

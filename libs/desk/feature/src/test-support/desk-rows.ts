@@ -30,11 +30,18 @@ export async function insertTicketRow(
   sequence += 1;
   const id = randomUUID();
   const at = new Date(Date.UTC(2026, 10, 20, 8, 0, sequence));
+  const contactId = randomUUID();
   await db.query(
     `INSERT INTO desk.ticket_views (id, number, status, channel_id, department_id, contact_id,
        open_id, created_at, last_message_at)
      VALUES ($1, $2, 'open', $3, $4, $5, $6, $7, $7)`,
-    [id, sequence, channelId, departmentId, randomUUID(), `oOpen${sequence}`, at],
+    [id, sequence, channelId, departmentId, contactId, `oOpen${sequence}`, at],
+  );
+  // As the projection leaves it: the customer wrote then (the reply window runs from it).
+  await db.query(
+    `INSERT INTO desk.contact_views (contact_id, channel_id, open_id, last_customer_message_at,
+       last_interaction_at) VALUES ($1, $2, $3, $4, $4)`,
+    [contactId, channelId, `oOpen${sequence}`, at],
   );
   await db.query(
     `INSERT INTO desk.message_views (id, ticket_id, direction, type, text, sent_at)

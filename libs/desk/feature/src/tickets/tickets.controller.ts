@@ -24,6 +24,8 @@ import { MessageListDoc, type MessageView } from './message.view';
 import { SendReply, type QueuedReply } from './send-reply/send-reply';
 import { QueuedReplyDoc, SendReplyDto } from './send-reply/send-reply.dto';
 import { GetReplyWindow } from './reply-window/get-reply-window';
+import { SendTyping, type TypingSignal } from './send-typing/send-typing';
+import { SendTypingDto, TypingSignalDoc } from './send-typing/send-typing.dto';
 import type { TicketReplyWindow } from './reply-window/reply-window.view';
 import { ReplyWindowDoc, TicketDoc, TicketPageDoc, type TicketView } from './ticket.view';
 import { UpdateTicket } from './update-ticket/update-ticket';
@@ -40,6 +42,7 @@ export class TicketsController {
     @Inject(ListTicketMessages) private readonly listMessages: ListTicketMessages,
     @Inject(SendReply) private readonly sendReply: SendReply,
     @Inject(GetReplyWindow) private readonly getReplyWindow: GetReplyWindow,
+    @Inject(SendTyping) private readonly sendTyping: SendTyping,
     @Inject(UpdateTicket) private readonly updateTicket: UpdateTicket,
   ) {}
 
@@ -109,6 +112,25 @@ export class TicketsController {
     @Body() body: SendReplyDto,
   ): Promise<QueuedReply> {
     return this.sendReply.execute(agent, id, body);
+  }
+
+  @Post(':id/typing')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiAcceptedResponse({
+    type: TypingSignalDoc,
+    description: "Asked WeChat to show (or stop) 'typing'",
+  })
+  @ApiDeskErrors(
+    [404, "NOT_FOUND: no such ticket, or outside the caller's scope"],
+    [409, 'REPLY_WINDOW_CLOSED or CHANNEL_DISABLED: WeChat would not show it'],
+    422,
+  )
+  typing(
+    @CurrentAgent() agent: AuthenticatedAgent,
+    @Param('id', ticketId) id: string,
+    @Body() body: SendTypingDto,
+  ): Promise<TypingSignal> {
+    return this.sendTyping.execute(agent, id, body.typing);
   }
 
   @Get(':id/reply-window')
