@@ -37,6 +37,7 @@ import {
   WechatSimulatorModule,
 } from '@wechat-desk/wechat/simulator';
 
+import { SendTyping } from '../send-typing/send-typing';
 import { MonthlySend } from './monthly-send';
 import { ChannelNotYetKnownError, ReplyInFlightError, SendReply } from './send-reply';
 
@@ -77,6 +78,7 @@ let simUrl: string;
 const dataSources: DataSource[] = [];
 const redisClients: Redis[] = [];
 let workers: SendReply[];
+let typing: SendTyping;
 let blobs: PostgresBlobStore;
 
 async function startWorker(): Promise<SendReply> {
@@ -93,6 +95,9 @@ async function startWorker(): Promise<SendReply> {
   redisClients.push(redis);
   const wechat = new WechatApiClient(simUrl, redis, 5_000);
   const channels = new ChannelDirectory(dataSource, 'outbound', SecretBox.forDevelopment());
+  typing = new SendTyping(new ReplySendRepository(dataSource), channels, wechat, {
+    REPLY_QUOTA_TIME_ZONE: 'Asia/Shanghai',
+  });
   return new SendReply(
     new ReplySendRepository(dataSource),
     channels,
@@ -798,3 +803,50 @@ function mp4Bytes(): Buffer {
     Buffer.alloc(64),
   ]);
 }
+
+describe('SendTyping', () => {
+  const typingCalls = (openId: string): Promise<RecordedCall[]> =>
+    simItems(`/sim/typing?all=1&appId=${ACCOUNT.appId}&touser=${encodeURIComponent(openId)}`);
+
+  function typingRequest(view: Partial<OutboundReplyRequestedV1>, requestedAt = new Date()) {
+    return validateEventData(RoutingKeys.outboundTypingRequested, {
+      replyId: randomUUID(),
+      ticketId: randomUUID(),
+      channelId: view.channelId,
+      openId: view.openId,
+      agentId: randomUUID(),
+      command: 'Typing',
+      lastCustomerMessageAt: view.lastCustomerMessageAt,
+      lastInteractionAt: view.lastCustomerMessageAt,
+      requestedAt: requestedAt.toISOString(),
+    });
+  }
+
+  it('shows WeChat’s typing indicator within 30 s of the customer’s message', async () => {
+    const customer = await customerWhoWrote(CLASSIC_CHANNEL_ID, 0);
+
+    expect(await typing.execute(typingRequest(customer.view))).toBe(true);
+
+    expect((await typingCalls(customer.openId)).map((call) => [call.errcode, call.json])).toEqual([
+      [0, { touser: customer.openId, command: 'Typing' }],
+    ]);
+  });
+
+  it('does not ask WeChat once 30 s have passed, nor for a request older than the indicator', async () => {
+    const customer = await customerWhoWrote(CLASSIC_CHANNEL_ID, 1 / 60);
+    const fresh = await customerWhoWrote(CLASSIC_CHANNEL_ID, 0);
+
+    expect(await typing.execute(typingRequest(customer.view))).toBe(false);
+    expect(await typing.execute(typingRequest(fresh.view, new Date(Date.now() - 16_000)))).toBe(
+      false,
+    );
+
+    expect(await typingCalls(customer.openId)).toEqual([]);
+    expect(await typingCalls(fresh.openId)).toEqual([]);
+  });
+
+  it('sends nothing for a disabled channel', async () => {
+    const customer = await customerWhoWrote(DISABLED_CHANNEL_ID, 0);
+    expect(await typing.execute(typingRequest(customer.view))).toBe(false);
+  });
+});
