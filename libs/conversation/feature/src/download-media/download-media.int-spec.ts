@@ -404,7 +404,8 @@ describe('DownloadMedia', () => {
       expect(await attachment(request.data.attachmentId)).toMatchObject({
         status: 'stored',
         mime_type: 'audio/amr',
-        attempts: 3,
+        // WeChat's "system busy" (-1) is retried by the API client itself, inside one attempt.
+        attempts: mode === 'system-busy' ? 1 : 3,
       });
       expect((await blobs.get(request.data.attachmentId))?.bytes.equals(bytes)).toBe(true);
       expect((await mediaCalls(mediaId)).map((call) => call.fault ?? 'ok')).toEqual([
