@@ -23,23 +23,38 @@ export async function sendAtSteadyRate(
   const agent = new Agent({ keepAlive: true, maxSockets: 128 });
   const target = new URL(ingressUrl);
   const sent: SentPush[] = [];
+  await paceAtSteadyRate(pushes, ratePerSecond, (push) => sendOne(agent, target, push, sent));
+  agent.destroy();
+  return sent;
+}
+
+/**
+ * Starts `send` for item n at n / rate seconds from now, on time whatever earlier sends do (open
+ * loop), and resolves once every send has settled.
+ */
+export async function paceAtSteadyRate<T>(
+  items: readonly T[],
+  ratePerSecond: number,
+  send: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   const inFlight: Array<Promise<void>> = [];
   const startedAtMs = Date.now();
   let next = 0;
   await new Promise<void>((resolveSchedule) => {
     const tick = (): void => {
       const due = Math.min(
-        pushes.length,
+        items.length,
         Math.floor(((Date.now() - startedAtMs) / 1000) * ratePerSecond),
       );
       while (next < due) {
-        const push = pushes[next];
+        const item = items[next];
+        const index = next;
         next += 1;
-        if (push !== undefined) {
-          inFlight.push(sendOne(agent, target, push, sent));
+        if (item !== undefined) {
+          inFlight.push(send(item, index));
         }
       }
-      if (next >= pushes.length) {
+      if (next >= items.length) {
         resolveSchedule();
         return;
       }
@@ -48,8 +63,6 @@ export async function sendAtSteadyRate(
     tick();
   });
   await Promise.all(inFlight);
-  agent.destroy();
-  return sent;
 }
 
 function sendOne(agent: Agent, target: URL, push: WirePush, sent: SentPush[]): Promise<void> {

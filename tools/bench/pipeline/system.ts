@@ -23,6 +23,13 @@ const ADMIN = { email: 'bench@wechat-desk.test', password: 'bench-admin-password
 
 export type WorkerCounts = Record<'conversation' | 'ticketing' | 'desk-api', number>;
 
+export interface StartOptions {
+  /** Outbound workers, each a process consuming the same queue (default 1). */
+  outbound?: number;
+  /** Names the database, RabbitMQ namespace, Redis prefix and log folder (default 'pipeline'). */
+  label?: string;
+}
+
 /** The whole system as processes from dist/, on a database, namespace and Redis prefix of its own. */
 export class PipelineSystem {
   readonly services: RunningService[] = [];
@@ -34,17 +41,19 @@ export class PipelineSystem {
 
   constructor(private readonly cleanups: Cleanups) {}
 
-  async start(workers: WorkerCounts): Promise<void> {
+  async start(workers: WorkerCounts, options: StartOptions = {}): Promise<void> {
+    const label = options.label ?? 'pipeline';
+    const outboundWorkers = options.outbound ?? 1;
     const suffix = randomBytes(4).toString('hex');
     const databaseUrl = new URL(
       process.env['DATABASE_URL'] || 'postgres://postgres@localhost:5432/x',
     );
-    databaseUrl.pathname = `/wechat_desk_bench_pipeline_${suffix}`;
+    databaseUrl.pathname = `/wechat_desk_bench_${label}_${suffix}`;
     this.databaseUrl = databaseUrl.toString();
     const rabbitUrl = process.env['RABBITMQ_URL'] || 'amqp://guest:guest@localhost:5672';
     const redisUrl = process.env['REDIS_URL'] || 'redis://localhost:6379';
-    const namespace = `bench-pipeline-${suffix}`;
-    const redisPrefix = `bench:pipeline:${suffix}:`;
+    const namespace = `bench-${label}-${suffix}`;
+    const redisPrefix = `bench:${label}:${suffix}:`;
     const retryDelaysMs = [1_000, 5_000, 30_000];
 
     this.cleanups.add('database', () => dropDatabase(this.databaseUrl));
@@ -57,7 +66,6 @@ export class PipelineSystem {
     const ports = {
       'wechat-sim': await freePort(),
       ingress: await freePort(),
-      outbound: await freePort(),
     };
     this.simulatorUrl = `http://127.0.0.1:${ports['wechat-sim']}`;
     this.ingressUrl = `http://127.0.0.1:${ports.ingress}`;
@@ -80,7 +88,7 @@ export class PipelineSystem {
       BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
       BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
     };
-    const logDirectory = join(REPOSITORY_ROOT, '.run', 'bench', `pipeline-${Date.now()}`);
+    const logDirectory = join(REPOSITORY_ROOT, '.run', 'bench', `${label}-${Date.now()}`);
     const specs: ServiceSpec[] = [
       {
         app: 'wechat-sim',
@@ -88,12 +96,16 @@ export class PipelineSystem {
         env: { ...env, WECHAT_SIM_PORT: String(ports['wechat-sim']) },
       },
       { app: 'ingress', port: ports.ingress, env: { ...env, INGRESS_PORT: String(ports.ingress) } },
-      {
-        app: 'outbound',
-        port: ports.outbound,
-        env: { ...env, OUTBOUND_PORT: String(ports.outbound) },
-      },
     ];
+    for (let index = 1; index <= outboundWorkers; index++) {
+      const port = await freePort();
+      specs.push({
+        app: 'outbound',
+        instance: outboundWorkers > 1 ? `outbound-${index}` : 'outbound',
+        port,
+        env: { ...env, OUTBOUND_PORT: String(port) },
+      });
+    }
     const portVariables = {
       conversation: 'CONVERSATION_PORT',
       ticketing: 'TICKETING_PORT',
