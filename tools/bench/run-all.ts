@@ -8,6 +8,7 @@ import { join } from 'node:path';
 const BENCHES: ReadonlyArray<{ name: string; script: string }> = [
   { name: 'ingress', script: join(__dirname, 'ingress', 'main.js') },
   { name: 'pipeline', script: join(__dirname, 'pipeline', 'main.js') },
+  { name: 'outbound', script: join(__dirname, 'outbound', 'main.js') },
 ];
 
 async function runOne(script: string, args: string[]): Promise<number> {
