@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 
 import { SecretBox } from './secret-box';
 
@@ -35,5 +35,29 @@ describe(SecretBox.name, () => {
 
   it('refuses a key of the wrong length', () => {
     expect(() => new SecretBox(randomBytes(16))).toThrow('32 bytes');
+  });
+
+  describe('deriveKey', () => {
+    const master = Buffer.alloc(32, 7);
+    const box = new SecretBox(master);
+
+    it('is HKDF-SHA256 (RFC 5869) of the master key with the purpose as info and no salt', () => {
+      // Extract with the default salt (HashLen zero bytes), then one block of expand.
+      const prk = createHmac('sha256', Buffer.alloc(32)).update(master).digest();
+      const okm = createHmac('sha256', prk)
+        .update(Buffer.concat([Buffer.from('wechat-desk document-links'), Buffer.from([1])]))
+        .digest();
+      expect(box.deriveKey('wechat-desk document-links').equals(okm)).toBe(true);
+    });
+
+    it('gives one key per purpose, and the same one every time', () => {
+      expect(box.deriveKey('a').equals(box.deriveKey('a'))).toBe(true);
+      expect(box.deriveKey('a').equals(box.deriveKey('b'))).toBe(false);
+      expect(box.deriveKey('a').equals(master)).toBe(false);
+    });
+
+    it('refuses an empty purpose', () => {
+      expect(() => box.deriveKey('')).toThrow('purpose');
+    });
   });
 });

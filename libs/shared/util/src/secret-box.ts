@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 
 const VERSION = 'v1';
 
@@ -29,6 +29,17 @@ export class SecretBox {
     return new SecretBox(
       createHash('sha256').update('wechat-desk development master key').digest(),
     );
+  }
+
+  /**
+   * A key of its own for one purpose (HKDF-SHA256 with `purpose` as info), so MASTER_KEY is
+   * never used for two things and one derived key tells nothing of another.
+   */
+  deriveKey(purpose: string): Buffer {
+    if (purpose === '') {
+      throw new Error('A derived key needs a purpose');
+    }
+    return Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), purpose, 32));
   }
 
   seal(plaintext: string, associatedData = ''): string {
