@@ -61,6 +61,7 @@ export {
   type AttachmentStatus,
   type AttachmentView,
   type FailedAttachment,
+  type ReplyFileAttachment,
   type ServableAttachment,
   type StoredAttachment,
 } from './repositories/attachment-view.repository';

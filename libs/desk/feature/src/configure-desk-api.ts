@@ -7,9 +7,9 @@ import { serveOpenApi } from './openapi/openapi';
 export const API_PREFIX = 'api/v1';
 
 /**
- * What main.ts does before listening: REST under /api/v1 (probes and metrics stay at the root,
- * where orchestrators look), JSON bodies, and the OpenAPI document generated from the code
- * (public: GET /api/v1/openapi.json, Swagger UI at /api/v1/docs).
+ * What main.ts does before listening: REST under /api/v1 (probes, metrics and the public document
+ * links stay at the root, where orchestrators and customers look), JSON bodies, and the OpenAPI
+ * document generated from the code (public: GET /api/v1/openapi.json, Swagger UI at /api/v1/docs).
  */
 export function configureDeskApi(app: NestFastifyApplication): void {
   app.setGlobalPrefix(API_PREFIX, {
@@ -17,6 +17,8 @@ export function configureDeskApi(app: NestFastifyApplication): void {
       { path: 'health/live', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
       { path: 'metrics', method: RequestMethod.GET },
+      // Customers open document links with no token, under PUBLIC_FILES_BASE_URL.
+      { path: 'files/:attachmentId', method: RequestMethod.GET },
     ],
   });
   // JSON and multipart/form-data (uploads; each route sets its own limits when it reads the

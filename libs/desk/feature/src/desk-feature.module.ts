@@ -31,6 +31,9 @@ import {
 import { AuthGuard } from './common/auth/auth.guard';
 import { ErrorResponseFilter } from './common/error-response.filter';
 import { RequestValidationPipe } from './common/validation';
+import { documentLinksProvider } from './files/document-links.provider';
+import { FilesController } from './files/files.controller';
+import { GetDocumentFile } from './files/get-document-file/get-document-file';
 import { CreateDepartment } from './departments/create-department/create-department';
 import { DepartmentsController } from './departments/departments.controller';
 import { ListDepartments } from './departments/list-departments/list-departments';
@@ -80,6 +83,7 @@ import { TicketSettingsController } from './ticket-settings/ticket-settings.cont
     TicketEventsController,
     ConversationEventsController,
     AttachmentsController,
+    FilesController,
     TicketSettingsController,
     StreamController,
   ],
@@ -123,6 +127,8 @@ import { TicketSettingsController } from './ticket-settings/ticket-settings.cont
     TicketAssigner,
     UpdateTicket,
     GetAttachment,
+    documentLinksProvider,
+    GetDocumentFile,
     liveStreamSettingsProvider,
     StreamMetrics,
     LiveEventHub,

@@ -6,6 +6,7 @@ import { DeskAssignment1764200003000 } from './1764200003000-desk-assignment';
 import { DeskAttachmentAndContactViews1764200004000 } from './1764200004000-desk-attachment-and-contact-views';
 import { DeskReplyWindows1764300000000 } from './1764300000000-desk-reply-windows';
 import { DeskTypingIndicators1764300002000 } from './1764300002000-desk-typing-indicators';
+import { DeskReplyFiles1764300003000 } from './1764300003000-desk-reply-files';
 
 /** In order; tools/migrate.ts runs them in the desk schema. */
 export const deskMigrations = [
@@ -17,4 +18,5 @@ export const deskMigrations = [
   DeskAttachmentAndContactViews1764200004000,
   DeskReplyWindows1764300000000,
   DeskTypingIndicators1764300002000,
+  DeskReplyFiles1764300003000,
 ];

@@ -15,6 +15,8 @@ export interface AttachmentView {
   size: number | null;
   failureCode: string | null;
   failureMessage: string | null;
+  /** The name an agent's file is sent under; null for a customer's media. */
+  fileName: string | null;
 }
 
 export interface StoredAttachment {
@@ -33,12 +35,25 @@ export interface FailedAttachment {
   message: string;
 }
 
+/** An agent's file, stored under `blobKey` before its reply was queued. */
+export interface ReplyFileAttachment {
+  id: string;
+  messageId: string;
+  mimeType: string;
+  size: number;
+  blobKey: string;
+  fileName: string;
+}
+
 /** A stored attachment and the ticket its message belongs to (null while the message is unknown). */
 export interface ServableAttachment {
   id: string;
   mimeType: string;
   size: number;
   ticketId: string | null;
+  /** Where the bytes lie: the attachment id for a customer's media. */
+  blobKey: string;
+  fileName: string | null;
 }
 
 interface AttachmentRow {
@@ -50,6 +65,8 @@ interface AttachmentRow {
   size: string | null;
   failure_code: string | null;
   failure_message: string | null;
+  blob_key: string | null;
+  file_name: string | null;
 }
 
 const toView = (row: AttachmentRow): AttachmentView => ({
@@ -61,6 +78,7 @@ const toView = (row: AttachmentRow): AttachmentView => ({
   size: row.size === null ? null : Number(row.size),
   failureCode: row.failure_code,
   failureMessage: row.failure_message,
+  fileName: row.file_name,
 });
 
 /** The media first, then thumbnails; the id keeps the order stable. */
@@ -99,6 +117,24 @@ export class AttachmentViewRepository {
     return rows.length > 0;
   }
 
+  /** Recorded with its reply, in the reply's transaction. */
+  async recordReplyFile(
+    manager: EntityManager,
+    file: ReplyFileAttachment,
+  ): Promise<AttachmentView> {
+    const rows: AttachmentRow[] = await manager.query(
+      `INSERT INTO desk.attachment_views (id, message_id, role, status, mime_type, size, blob_key, file_name)
+       VALUES ($1, $2, 'media', 'stored', $3, $4, $5, $6)
+       RETURNING *`,
+      [file.id, file.messageId, file.mimeType, file.size, file.blobKey, file.fileName],
+    );
+    const [row] = rows;
+    if (row === undefined) {
+      throw new Error(`The reply file ${file.id} was not recorded`);
+    }
+    return toView(row);
+  }
+
   /** A message's attachments, read inside the caller's transaction. */
   async listByMessage(manager: EntityManager, messageId: string): Promise<AttachmentView[]> {
     const rows: AttachmentRow[] = await manager.query(
@@ -121,16 +157,30 @@ export class AttachmentViewRepository {
 
   /** A stored attachment with its message's ticket; null when unknown or not stored. */
   async findStored(id: string): Promise<ServableAttachment | null> {
-    const rows: Array<{ id: string; mime_type: string; size: string; ticket_id: string | null }> =
-      await this.dataSource.query(
-        `SELECT a.id, a.mime_type, a.size, m.ticket_id FROM desk.attachment_views a
-         LEFT JOIN desk.message_views m ON m.id = a.message_id
-         WHERE a.id = $1 AND a.status = 'stored'`,
-        [id],
-      );
+    const rows: Array<{
+      id: string;
+      mime_type: string;
+      size: string;
+      ticket_id: string | null;
+      blob_key: string | null;
+      file_name: string | null;
+    }> = await this.dataSource.query(
+      `SELECT a.id, a.mime_type, a.size, m.ticket_id, a.blob_key, a.file_name
+       FROM desk.attachment_views a
+       LEFT JOIN desk.message_views m ON m.id = a.message_id
+       WHERE a.id = $1 AND a.status = 'stored'`,
+      [id],
+    );
     const row = rows[0];
     return row === undefined
       ? null
-      : { id: row.id, mimeType: row.mime_type, size: Number(row.size), ticketId: row.ticket_id };
+      : {
+          id: row.id,
+          mimeType: row.mime_type,
+          size: Number(row.size),
+          ticketId: row.ticket_id,
+          blobKey: row.blob_key ?? row.id,
+          fileName: row.file_name,
+        };
   }
 }

@@ -23,7 +23,8 @@ export interface OutboundMessage {
   id: string;
   ticketId: string;
   type: string;
-  text: string;
+  /** Null for a file sent without words. */
+  text: string | null;
   sentAt: Date;
   agentId: string;
 }

@@ -250,13 +250,13 @@ describe('desk-api OpenAPI document', () => {
     expect(operation('get', `${API}/tickets`).tags).toEqual(['Tickets']);
   });
 
-  it('declares the bearer scheme and requires it everywhere but sign-in, probes and metrics', () => {
+  it('declares the bearer scheme and requires it everywhere but sign-in, probes, metrics and document links', () => {
     expect(document.components.securitySchemes['bearer']).toEqual(
       expect.objectContaining({ type: 'http', scheme: 'bearer' }),
     );
     expect(document.security).toEqual([{ bearer: [] }]);
     expect(operation('post', `${API}/auth/login`).security).toEqual([]);
-    for (const path of ['/health/live', '/health/ready', '/metrics']) {
+    for (const path of ['/health/live', '/health/ready', '/metrics', '/files/{attachmentId}']) {
       expect(operation('get', path).security).toEqual([]);
     }
     for (const [method, path] of ROUTES.filter(([, path]) => path !== '/auth/login')) {
@@ -345,6 +345,9 @@ describe('desk-api OpenAPI document', () => {
       ],
     ).toEqual(expect.objectContaining({ type: 'integer', minimum: 1, maximum: 43_200 }));
     expect(body('post', '/tickets/{id}/messages').required).toEqual(['type', 'text']);
+    expect(
+      body('post', '/tickets/{id}/messages', 'multipart/form-data').properties?.['file'],
+    ).toEqual(expect.objectContaining({ type: 'string', format: 'binary' }));
   });
 
   it('describes what the routes really answer', async () => {

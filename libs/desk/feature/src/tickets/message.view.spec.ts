@@ -27,6 +27,7 @@ const stored = (id: string, messageId: string, role: 'media' | 'thumbnail'): Att
   size: 12,
   failureCode: null,
   failureMessage: null,
+  fileName: null,
 });
 
 const failed = (id: string, messageId: string): AttachmentView => ({
@@ -38,6 +39,7 @@ const failed = (id: string, messageId: string): AttachmentView => ({
   size: null,
   failureCode: 'MEDIA_EXPIRED',
   failureMessage: 'WeChat no longer has this media',
+  fileName: null,
 });
 
 describe(presentMessages.name, () => {
@@ -86,5 +88,22 @@ describe(presentMessages.name, () => {
       status: 'failed',
       failure: { code: 'REPLY_WINDOW_CLOSED', message: 'too late' },
     });
+  });
+
+  it("shows the name an agent's file was sent under", () => {
+    const [only] = presentMessages(
+      [message('m1', { direction: 'out', type: 'document', status: 'queued' })],
+      [{ ...stored('a1', 'm1', 'media'), mimeType: 'application/pdf', fileName: 'invoice.pdf' }],
+    );
+    expect(only?.attachments).toEqual([
+      {
+        id: 'a1',
+        role: 'media',
+        mimeType: 'application/pdf',
+        size: 12,
+        url: '/api/v1/attachments/a1',
+        fileName: 'invoice.pdf',
+      },
+    ]);
   });
 });

@@ -20,6 +20,8 @@ export interface AttachmentView {
   mimeType: string;
   size: number;
   url: string;
+  /** The name an agent's file was sent under (customers' media have none). */
+  fileName?: string;
 }
 
 /** Where an attachment's bytes are served (GET /api/v1/attachments/{id}, scoped like its ticket). */
@@ -55,6 +57,12 @@ class AttachmentDoc implements AttachmentView {
 
   @ApiProperty({ example: '/api/v1/attachments/6b0c9d3e-1f35-4a8e-9c1e-2f8f0c5e7a10' })
   url!: string;
+
+  @ApiPropertyOptional({
+    example: 'invoice.pdf',
+    description: "The name an agent's file was sent under",
+  })
+  fileName?: string;
 }
 
 @ApiSchema({ name: 'MessageFailure' })
@@ -135,6 +143,7 @@ function presentAttachment(attachment: AttachmentRecord): AttachmentView[] {
       mimeType: attachment.mimeType,
       size: attachment.size,
       url: attachmentUrl(attachment.id),
+      ...(attachment.fileName === null ? {} : { fileName: attachment.fileName }),
     },
   ];
 }

@@ -9,8 +9,16 @@ import {
   Patch,
   Post,
   Query,
+  Req,
 } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiOkResponse } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 
 import { CurrentAgent } from '../common/auth/auth.decorators';
 import type { AuthenticatedAgent } from '../common/auth/authenticated-agent';
@@ -22,7 +30,8 @@ import { ListTickets, type TicketPageView } from './list-tickets/list-tickets';
 import { ListTicketsQuery } from './list-tickets/list-tickets.query';
 import { MessageListDoc, type MessageView } from './message.view';
 import { SendReply, type QueuedReply } from './send-reply/send-reply';
-import { QueuedReplyDoc, SendReplyDto } from './send-reply/send-reply.dto';
+import { readReplyForm } from './send-reply/reply-form';
+import { QueuedReplyDoc, SendReplyDto, SendReplyFormDoc } from './send-reply/send-reply.dto';
 import { GetReplyWindow } from './reply-window/get-reply-window';
 import { SendTyping, type TypingSignal } from './send-typing/send-typing';
 import { SendTypingDto, TypingSignalDoc } from './send-typing/send-typing.dto';
@@ -95,8 +104,20 @@ export class TicketsController {
     return this.listMessages.execute(agent, id);
   }
 
+  /** JSON `{type: "text", text}`, or multipart/form-data with a `file` (and `text` for a document). */
   @Post(':id/messages')
   @HttpCode(HttpStatus.ACCEPTED)
+  @ApiExtraModels(SendReplyDto, SendReplyFormDoc)
+  @ApiOperation({
+    requestBody: {
+      required: true,
+      description: 'JSON for text; multipart/form-data for a file',
+      content: {
+        'application/json': { schema: { $ref: getSchemaPath(SendReplyDto) } },
+        'multipart/form-data': { schema: { $ref: getSchemaPath(SendReplyFormDoc) } },
+      },
+    },
+  })
   @ApiAcceptedResponse({ type: QueuedReplyDoc, description: 'Queued for sending' })
   @ApiDeskErrors(
     [404, "NOT_FOUND: no such ticket, or outside the caller's scope"],
@@ -104,14 +125,22 @@ export class TicketsController {
       409,
       'REPLY_WINDOW_CLOSED, MONTHLY_QUOTA_EXHAUSTED or CHANNEL_DISABLED: nothing can be sent now (details: the reply window)',
     ],
-    422,
+    [413, "FILE_TOO_LARGE: over its kind's limit (details: kind, size, maxBytes)"],
+    [
+      415,
+      'UNSUPPORTED_FILE_TYPE: not a type WeChat or a document link can carry (details: accepted)',
+    ],
+    [
+      422,
+      'VALIDATION_FAILED (details.fields): no text, an empty file, text with media, a wrong type',
+    ],
   )
-  reply(
+  async reply(
     @CurrentAgent() agent: AuthenticatedAgent,
     @Param('id', ticketId) id: string,
-    @Body() body: SendReplyDto,
+    @Req() request: FastifyRequest,
   ): Promise<QueuedReply> {
-    return this.sendReply.execute(agent, id, body);
+    return this.sendReply.execute(agent, id, await readReplyForm(request));
   }
 
   @Post(':id/typing')

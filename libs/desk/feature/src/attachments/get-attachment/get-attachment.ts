@@ -40,10 +40,10 @@ export class GetAttachment {
       attachment === null || attachment.ticketId === null
         ? null
         : await this.tickets.findById(attachment.ticketId, ticketScopeFor(agent));
-    if (ticket === null) {
+    if (attachment === null || ticket === null) {
       throw DeskErrors.notFound('Attachment', id);
     }
-    const blob = await this.blobs.get(id);
+    const blob = await this.blobs.get(attachment.blobKey);
     if (blob === null) {
       this.logger.error(`Attachment ${id} is reported stored but its bytes are missing`);
       throw DeskErrors.notFound('Attachment', id);
