@@ -41,6 +41,16 @@ export class DeskSession {
     return { status: response.status, body: (await response.json()) as T };
   }
 
+  /** A `multipart/form-data` request (fetch sets the boundary), e.g. a reply with a file. */
+  async postForm<T>(path: string, form: FormData): Promise<{ status: number; body: T }> {
+    const response = await fetch(`${this.system.urls['desk-api']}/api/v1${path}`, {
+      method: 'POST',
+      headers: this.accessToken === '' ? {} : { Authorization: `Bearer ${this.accessToken}` },
+      body: form,
+    });
+    return { status: response.status, body: (await response.json()) as T };
+  }
+
   /** As the bootstrap admin unless told whom. */
   async signIn(credentials: { email: string; password: string } = ADMIN): Promise<void> {
     const login = await this.request<{ accessToken: string }>('POST', '/auth/login', credentials);

@@ -71,6 +71,8 @@ export class SystemUnderTest {
       REDIS_KEY_PREFIX: redisPrefix,
       WECHAT_API_BASE_URL: `http://127.0.0.1:${ports['wechat-sim']}`,
       PUBLIC_BASE_URL: `http://127.0.0.1:${ports.ingress}`,
+      // Document links sent to customers point at this run's desk API, not the default port.
+      PUBLIC_FILES_BASE_URL: `http://127.0.0.1:${ports['desk-api']}`,
       INGRESS_PORT: String(ports.ingress),
       DESK_API_PORT: String(ports['desk-api']),
       CONVERSATION_PORT: String(ports.conversation),
