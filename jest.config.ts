@@ -31,6 +31,12 @@ const config: Config = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
     },
+    {
+      ...shared,
+      // Stops and starts the local services: run on its own, never beside other tiers.
+      displayName: 'faults',
+      testMatch: ['<rootDir>/test/faults/**/*.fault-spec.ts'],
+    },
   ],
 };
 

@@ -1,0 +1,270 @@
+import { randomUUID } from 'node:crypto';
+
+import {
+  isWechatAcknowledgement,
+  sendPush,
+  textMessage,
+  unixSeconds,
+  WECHAT_PUSH_RETRIES,
+  WECHAT_PUSH_TIMEOUT_MS,
+} from '@wechat-desk/wechat/push-client';
+
+import type { FaultCluster } from './cluster';
+
+export interface SentPush {
+  openId: string;
+  /** 1, 2, … per customer: the order the customer wrote in. */
+  seq: number;
+  msgId: string;
+  content: string;
+  /** The fault running when it was first sent ('' between faults). */
+  phase: string;
+  sentAtMs: number;
+  /** An attempt got WeChat's acknowledgement: the system owes this message. */
+  acknowledged: boolean;
+  attempts: number;
+  /** Sent again after it was acknowledged, as WeChat sometimes does. */
+  duplicated: boolean;
+}
+
+export interface RequestedReply {
+  replyId: string;
+  openId: string;
+  ticketId: string;
+  text: string;
+  phase: string;
+}
+
+export interface LoadOptions {
+  customers: number;
+  pushesPerSecond: number;
+  repliesPerSecond: number;
+  /** Share of acknowledged pushes sent once more. */
+  duplicateRatio: number;
+}
+
+const OPENID_PREFIX = 'oFault';
+
+/**
+ * WeChat's side and the agents' side while faults happen: customers writing (each one message at
+ * a time, in order, retried like WeChat on no answer, sometimes duplicated) and agents replying to
+ * the tickets the desk shows.
+ */
+export class FaultLoad {
+  readonly pushes: SentPush[] = [];
+  readonly replies: RequestedReply[] = [];
+  /** Replies the desk refused (any status but 202), by status. */
+  readonly refusedReplies = new Map<number, number>();
+  phase = '';
+  private running = false;
+  private readonly loops: Array<Promise<void>> = [];
+  private readonly nextSeq = new Map<string, number>();
+  private readonly lastCreateTime = new Map<string, number>();
+  private readonly openIds: string[];
+  /** A customer outside the paced load whose messages tell when the pipeline flows again. */
+  readonly probeOpenId: string;
+  private readonly tickets = new Map<string, string>();
+  private msgCounter = 0n;
+  private ingressTurn = 0;
+
+  constructor(
+    private readonly cluster: FaultCluster,
+    private readonly options: LoadOptions,
+  ) {
+    const run = randomUUID().replaceAll('-', '').slice(0, 8);
+    this.openIds = Array.from(
+      { length: options.customers },
+      (_, index) => `${OPENID_PREFIX}${run}${String(index).padStart(5, '0')}`,
+    );
+    this.probeOpenId = `${OPENID_PREFIX}${run}probe`;
+    this.msgCounter = 7_400_000_000_000_000_000n + BigInt(unixSeconds()) * 1_000_000n;
+  }
+
+  get customers(): readonly string[] {
+    return this.openIds;
+  }
+
+  /** The simulator learns that every customer just wrote, so WeChat accepts replies to them. */
+  async registerCustomers(): Promise<void> {
+    for (const openId of [...this.openIds, this.probeOpenId]) {
+      const answer = await fetch(
+        `${this.cluster.simulatorUrl}/sim/accounts/${this.cluster.channel.appId}/users/${openId}/interactions`,
+        {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ kind: 'message' }),
+        },
+      );
+      if (!answer.ok) {
+        throw new Error(`the simulator refused ${openId}: ${answer.status}`);
+      }
+    }
+  }
+
+  start(): void {
+    this.running = true;
+    // One loop per customer keeps each customer's messages in order, as a person writes.
+    const customerIntervalMs = (this.options.customers / this.options.pushesPerSecond) * 1000;
+    for (const [index, openId] of this.openIds.entries()) {
+      this.loops.push(
+        this.customerLoop(
+          openId,
+          customerIntervalMs,
+          index * (customerIntervalMs / this.openIds.length),
+        ),
+      );
+    }
+    if (this.options.repliesPerSecond > 0) {
+      this.loops.push(this.agentLoop(1000 / this.options.repliesPerSecond));
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await Promise.all(this.loops);
+  }
+
+  /**
+   * One more message from the probe customer, outside the paced load: acknowledged or not
+   * within WeChat's retries. Counted like every other push.
+   */
+  async probe(): Promise<SentPush> {
+    const seq = this.nextSeq.get(this.probeOpenId) ?? 1;
+    this.nextSeq.set(this.probeOpenId, seq + 1);
+    const push = this.newPush(this.probeOpenId, `fault message ${this.probeOpenId} #${seq}`, seq);
+    this.pushes.push(push);
+    await this.deliver(push);
+    return push;
+  }
+
+  private async customerLoop(openId: string, intervalMs: number, offsetMs: number): Promise<void> {
+    await sleep(offsetMs);
+    while (this.running) {
+      const startedAt = Date.now();
+      const seq = this.nextSeq.get(openId) ?? 1;
+      this.nextSeq.set(openId, seq + 1);
+      const push = this.newPush(openId, `fault message ${openId} #${seq}`, seq);
+      this.pushes.push(push);
+      await this.deliver(push);
+      await sleep(Math.max(0, intervalMs - (Date.now() - startedAt)));
+    }
+  }
+
+  private newPush(openId: string, content: string, seq = 0): SentPush {
+    this.msgCounter += 1n;
+    return {
+      openId,
+      seq,
+      msgId: this.msgCounter.toString(),
+      content,
+      phase: this.phase,
+      sentAtMs: Date.now(),
+      acknowledged: false,
+      attempts: 0,
+      duplicated: false,
+    };
+  }
+
+  /** WeChat's way: an attempt, then up to 3 more when there is no acknowledgement within 5 s. */
+  private async deliver(push: SentPush): Promise<void> {
+    // CreateTime strictly increases per customer, so the order they wrote in is unambiguous.
+    const createTime = Math.max(unixSeconds(), (this.lastCreateTime.get(push.openId) ?? 0) + 1);
+    this.lastCreateTime.set(push.openId, createTime);
+    const inner = textMessage({
+      toUserName: this.cluster.channel.originalId,
+      fromUserName: push.openId,
+      createTime,
+      msgId: push.msgId,
+      content: push.content,
+    });
+    for (let attempt = 0; attempt <= WECHAT_PUSH_RETRIES && !push.acknowledged; attempt++) {
+      push.attempts += 1;
+      const attemptStartedAt = Date.now();
+      if (await this.attempt(inner, push.openId)) {
+        push.acknowledged = true;
+        break;
+      }
+      // WeChat retries after its 5 s deadline; a refused connection is retried sooner here.
+      await sleep(
+        Math.max(0, Math.min(1_000, WECHAT_PUSH_TIMEOUT_MS - (Date.now() - attemptStartedAt))),
+      );
+    }
+    if (push.acknowledged && Math.random() < this.options.duplicateRatio) {
+      push.duplicated = true;
+      await this.attempt(inner, push.openId);
+    }
+  }
+
+  private async attempt(innerXml: string, openId: string): Promise<boolean> {
+    const urls = this.cluster.ingressUrls();
+    const url = urls[this.ingressTurn++ % urls.length] ?? '';
+    try {
+      const result = await sendPush(
+        {
+          callbackUrl: `${url}/wechat/${this.cluster.channel.channelId}`,
+          token: this.cluster.channel.token,
+          mode: 'secure',
+          encodingAesKey: this.cluster.channel.encodingAesKey,
+          appId: this.cluster.channel.appId,
+          openId,
+          originalId: this.cluster.channel.originalId,
+        },
+        innerXml,
+        { timeoutMs: WECHAT_PUSH_TIMEOUT_MS },
+      );
+      return isWechatAcknowledgement(result);
+    } catch {
+      return false;
+    }
+  }
+
+  /** Agents answer customers whose ticket the desk shows, one reply at a time per tick. */
+  private async agentLoop(intervalMs: number): Promise<void> {
+    let turn = 0;
+    while (this.running) {
+      const startedAt = Date.now();
+      const openId = this.openIds[turn++ % this.openIds.length] ?? '';
+      await this.replyTo(openId).catch(() => undefined);
+      await sleep(Math.max(0, intervalMs - (Date.now() - startedAt)));
+    }
+  }
+
+  private async replyTo(openId: string): Promise<void> {
+    const ticketId = this.tickets.get(openId) ?? (await this.findTicket(openId));
+    if (ticketId === null) {
+      return;
+    }
+    const text = `fault reply ${randomUUID()}`;
+    const phase = this.phase;
+    const answer = await fetch(`${this.cluster.deskApiUrl}/api/v1/tickets/${ticketId}/messages`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        Authorization: `Bearer ${this.cluster.accessToken}`,
+      },
+      body: JSON.stringify({ type: 'text', text }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (answer.status === 202) {
+      const { id } = (await answer.json()) as { id: string };
+      this.replies.push({ replyId: id, openId, ticketId, text, phase });
+    } else {
+      this.refusedReplies.set(answer.status, (this.refusedReplies.get(answer.status) ?? 0) + 1);
+    }
+  }
+
+  private async findTicket(openId: string): Promise<string | null> {
+    const [row] = await this.cluster.system
+      .query<{ id: string }>(
+        `SELECT id FROM desk.ticket_views WHERE open_id = '${openId}' AND status = 'open' LIMIT 1`,
+      )
+      .catch(() => []);
+    if (row !== undefined) {
+      this.tickets.set(openId, row.id);
+    }
+    return row?.id ?? null;
+  }
+}
+
+export const sleep = (ms: number): Promise<void> =>
+  new Promise((resolveSleep) => setTimeout(resolveSleep, ms));

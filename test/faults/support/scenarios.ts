@@ -1,0 +1,213 @@
+import { randomUUID } from 'node:crypto';
+
+import { connect } from 'amqplib';
+import { Client } from 'pg';
+
+import { createEnvelope, RoutingKeys } from '@wechat-desk/contracts';
+import { topologyNames } from '@wechat-desk/shared/messaging';
+import { TcpFaultProxy } from '@wechat-desk/shared/testing';
+
+import type { AppName, FaultCluster } from './cluster';
+import { Infra } from './infra';
+import { sleep, type FaultLoad } from './load';
+
+export type FaultProfile = 'full' | 'short';
+
+export interface FaultContext {
+  cluster: FaultCluster;
+  load: FaultLoad;
+  profile: FaultProfile;
+}
+
+/** What an injected fault reports beyond the common criteria. */
+export interface FaultOutcome {
+  /** Messages sent to be dead-lettered. */
+  poison?: number;
+  /** Exit codes of processes asked to stop with SIGTERM (0: graceful). */
+  exitCodes?: Array<{ name: string; code: number | null }>;
+}
+
+export interface FaultScenario {
+  name: string;
+  /** Breaks something while the load flows, and returns once the fault has ended. */
+  inject(context: FaultContext): Promise<FaultOutcome>;
+}
+
+const pick = <T>(profile: FaultProfile, full: T, short: T): T =>
+  profile === 'full' ? full : short;
+
+const rabbitUrl = (): string => process.env['RABBITMQ_URL'] || 'amqp://guest:guest@localhost:5672';
+
+/**
+ * kill -9 of one worker at a random moment of its work, several times: with messages flowing, the
+ * kills land before and after its database commits; an orchestrator starts it again.
+ */
+function killNine(app: AppName): FaultScenario {
+  return {
+    name: `kill -9 ${app}`,
+    async inject({ cluster, profile }) {
+      for (let round = 0; round < pick(profile, 3, 1); round++) {
+        await sleep(500 + Math.random() * 1_500);
+        const workers = cluster.workers(app);
+        const victim = workers[round % workers.length];
+        if (victim === undefined) {
+          throw new Error(`no ${app} worker to kill`);
+        }
+        await cluster.kill(victim);
+        await sleep(1_000);
+        await cluster.restart(victim);
+      }
+      return {};
+    },
+  };
+}
+
+const closeConnections: FaultScenario = {
+  name: 'RabbitMQ closes every connection',
+  async inject({ profile }) {
+    for (let round = 0; round < pick(profile, 3, 2); round++) {
+      await Infra.closeRabbitConnections();
+      await sleep(3_000);
+    }
+    return {};
+  },
+};
+
+const rabbitDown: FaultScenario = {
+  name: 'RabbitMQ stopped and started',
+  async inject({ profile }) {
+    await Infra.stopRabbit();
+    await sleep(pick(profile, 60_000, 10_000));
+    await Infra.startRabbit();
+    return {};
+  },
+};
+
+const postgresRestart: FaultScenario = {
+  name: 'PostgreSQL restarted',
+  async inject() {
+    await Infra.restartPostgres();
+    return {};
+  },
+};
+
+const redisDown: FaultScenario = {
+  name: 'Redis stopped and started',
+  async inject({ profile }) {
+    await Infra.stopRedis();
+    await sleep(pick(profile, 20_000, 5_000));
+    await Infra.startRedis();
+    return {};
+  },
+};
+
+/**
+ * A conversation worker reaches RabbitMQ through a proxy that goes silent (no bytes, no reset)
+ * for longer than the heartbeat: only the heartbeat can tell the connection is dead.
+ */
+const blackhole: FaultScenario = {
+  name: 'network blackhole worker ↔ RabbitMQ past the heartbeat',
+  async inject({ cluster, profile }) {
+    const heartbeatS = pick(profile, 5, 2);
+    const [worker] = cluster.workers('conversation');
+    if (worker === undefined) {
+      throw new Error('no conversation worker');
+    }
+    const original = worker.spec.env['RABBITMQ_URL'] ?? rabbitUrl();
+    const proxy = await TcpFaultProxy.start(TcpFaultProxy.targetOf(original));
+    const through = new URL(proxy.urlFor(original));
+    through.searchParams.set('heartbeat', String(heartbeatS));
+    const proxied = await cluster.restart(worker, { RABBITMQ_URL: through.toString() });
+    await sleep(3_000);
+    proxy.blackhole();
+    await sleep(heartbeatS * 4 * 1_000);
+    proxy.restore();
+    await sleep(2_000);
+    // Back to the direct connection, so the proxy can go.
+    await cluster.restart(proxied, { RABBITMQ_URL: original });
+    await proxy.close();
+    return {};
+  },
+};
+
+/** Every conversation handler blocks on a lock held elsewhere, longer than any timeout. */
+const hangingHandler: FaultScenario = {
+  name: 'handlers hang (a lock held on their table)',
+  async inject({ cluster, profile }) {
+    const holder = new Client({ connectionString: cluster.databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE conversation.contacts IN ACCESS EXCLUSIVE MODE');
+      await sleep(pick(profile, 30_000, 8_000));
+      await holder.query('COMMIT');
+    } finally {
+      await holder.end();
+    }
+    return {};
+  },
+};
+
+/** Messages no handler can take: not JSON, and an envelope whose data breaks its contract. */
+const poison: FaultScenario = {
+  name: 'poison messages',
+  async inject({ cluster }) {
+    const model = await connect(rabbitUrl());
+    try {
+      const channel = await model.createConfirmChannel();
+      const queue = topologyNames(cluster.namespace).queue('conversation');
+      const bodies = [
+        Buffer.from('{"this is": not json'),
+        Buffer.from(
+          JSON.stringify(
+            createEnvelope(RoutingKeys.wechatMessageText, { channelId: 'not-a-uuid' }),
+          ),
+        ),
+      ];
+      for (const body of bodies) {
+        channel.sendToQueue(queue, body, { persistent: true, messageId: randomUUID() });
+      }
+      await channel.waitForConfirms();
+      await sleep(2_000);
+      return { poison: bodies.length };
+    } finally {
+      await model.close();
+    }
+  },
+};
+
+/** SIGTERM to every worker in turn, each started again before the next: a rolling deploy. */
+const rollingRestart: FaultScenario = {
+  name: 'rolling restart (SIGTERM, graceful)',
+  async inject({ cluster, profile }) {
+    const exitCodes: Array<{ name: string; code: number | null }> = [];
+    const workers = cluster.allWorkers();
+    const chosen = pick(
+      profile,
+      workers,
+      workers.filter((_, index) => index % 2 === 0),
+    );
+    for (const worker of chosen) {
+      const code = await cluster.terminate(worker);
+      exitCodes.push({ name: worker.name, code });
+      await cluster.restart(worker);
+    }
+    return { exitCodes };
+  },
+};
+
+export const SCENARIOS: readonly FaultScenario[] = [
+  killNine('conversation'),
+  killNine('ticketing'),
+  killNine('outbound'),
+  killNine('desk-api'),
+  killNine('ingress'),
+  closeConnections,
+  rabbitDown,
+  postgresRestart,
+  redisDown,
+  blackhole,
+  hangingHandler,
+  poison,
+  rollingRestart,
+];
