@@ -105,7 +105,9 @@ describe(`the system under faults (${profile})`, () => {
       const criteria: Criterion[] = await judge(cluster, load, owed, owedReplies, poisonSent);
       const during = load.pushes.slice(before);
       const failed = criteria.filter((criterion) => !criterion.passed);
-      const ungraceful = (outcome.exitCodes ?? []).filter((exit) => exit.code !== 0);
+      const ungraceful = (outcome.exitCodes ?? []).filter(
+        (exit) => exit.code !== 0 && exit.code !== 'SIGTERM',
+      );
       results.push({
         fault: scenario.name,
         pushes: during.length,

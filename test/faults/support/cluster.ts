@@ -101,10 +101,13 @@ export class FaultCluster {
     await worker.exited;
   }
 
-  /** SIGTERM and its exit code (0: a clean, graceful shutdown), killed after `graceMs`. */
-  async terminate(worker: RunningService, graceMs = 15_000): Promise<number | null> {
+  /**
+   * SIGTERM, killed after `graceMs`; how it ended: an exit code, or the signal that ended it
+   * (Nest re-raises SIGTERM once its shutdown hooks ran, so 'SIGTERM' is a graceful end too).
+   */
+  async terminate(worker: RunningService, graceMs = 15_000): Promise<number | string | null> {
     await stopProcess(worker, graceMs);
-    return worker.child.exitCode;
+    return worker.child.exitCode ?? worker.child.signalCode;
   }
 
   /** Starts the worker's process again (same port and name), with `env` changes if given. */

@@ -23,8 +23,8 @@ export interface FaultContext {
 export interface FaultOutcome {
   /** Messages sent to be dead-lettered. */
   poison?: number;
-  /** Exit codes of processes asked to stop with SIGTERM (0: graceful). */
-  exitCodes?: Array<{ name: string; code: number | null }>;
+  /** How processes asked to stop with SIGTERM ended (0 or 'SIGTERM': graceful; 'SIGKILL': not). */
+  exitCodes?: Array<{ name: string; code: number | string | null }>;
 }
 
 export interface FaultScenario {
@@ -180,7 +180,7 @@ const poison: FaultScenario = {
 const rollingRestart: FaultScenario = {
   name: 'rolling restart (SIGTERM, graceful)',
   async inject({ cluster, profile }) {
-    const exitCodes: Array<{ name: string; code: number | null }> = [];
+    const exitCodes: Array<{ name: string; code: number | string | null }> = [];
     const workers = cluster.allWorkers();
     const chosen = pick(
       profile,
