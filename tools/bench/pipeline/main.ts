@@ -8,7 +8,7 @@ import {
   processGroupCpuMs,
 } from '../ingress/processes';
 import { openLiveStream, type LiveStream } from './live-stream';
-import { PipelineSystem, type WorkerCounts } from './system';
+import { PipelineSystem, type StageRow, type WorkerCounts } from './system';
 import { sendAtSteadyRate, type SentPush } from './steady-load';
 
 /**
@@ -56,13 +56,6 @@ function summary(values: readonly number[]): string {
   const sorted = [...values].sort((a, b) => a - b);
   const f = (value: number): string => `${value.toFixed(0)} ms`;
   return `p50 ${f(percentile(sorted, 50))} · p99 ${f(percentile(sorted, 99))} · max ${f(sorted[sorted.length - 1] ?? NaN)}`;
-}
-
-interface StageRow {
-  open_id: string;
-  recorded_ms: number;
-  ticket_ms: number;
-  live_ms: number;
 }
 
 async function main(): Promise<void> {
@@ -167,16 +160,7 @@ async function main(): Promise<void> {
       `all ${sent.length} tickets visible after ${(drainedMs / 1000).toFixed(1)} s (sending took ${(sendingMs / 1000).toFixed(1)} s); desk API lists ${await system.countTickets()}`,
     );
 
-    const stages = await system.query<StageRow>(`
-      SELECT c.open_id,
-        (extract(epoch FROM m.recorded_at) * 1000)::float8 AS recorded_ms,
-        (extract(epoch FROM t.created_at) * 1000)::float8 AS ticket_ms,
-        (extract(epoch FROM le.created_at) * 1000)::float8 AS live_ms
-      FROM conversation.messages m
-      JOIN conversation.contacts c ON c.id = m.contact_id
-      JOIN ticketing.ticket_messages tm ON tm.message_id = m.id
-      JOIN ticketing.tickets t ON t.id = tm.ticket_id
-      JOIN desk.live_events le ON le.ticket_id = t.id AND le.type = 'ticket.created'`);
+    const stages = await system.ticketStages();
     const byOpenId = new Map(stages.map((row) => [row.open_id, row]));
     const stage = (pick: (push: SentPush, row: StageRow, seen: number) => number): number[] =>
       measured.flatMap((push) => {

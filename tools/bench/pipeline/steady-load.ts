@@ -23,7 +23,9 @@ export async function sendAtSteadyRate(
   const agent = new Agent({ keepAlive: true, maxSockets: 128 });
   const target = new URL(ingressUrl);
   const sent: SentPush[] = [];
-  await paceAtSteadyRate(pushes, ratePerSecond, (push) => sendOne(agent, target, push, sent));
+  await paceAtSteadyRate(pushes, ratePerSecond, async (push) => {
+    await sendOne(agent, target, push, sent);
+  });
   agent.destroy();
   return sent;
 }
@@ -65,7 +67,51 @@ export async function paceAtSteadyRate<T>(
   await Promise.all(inFlight);
 }
 
-function sendOne(agent: Agent, target: URL, push: WirePush, sent: SentPush[]): Promise<void> {
+export interface ClosedLoopOptions {
+  /** Pushes outstanding at any moment (sent, not yet settled). */
+  window: number;
+  /** No push is sent from then on; resolves once the outstanding ones have settled. */
+  stopAtMs: number;
+  /** Resolves when a push the ingress took (200) is done, e.g. its ticket announced. */
+  settled: (push: SentPush) => Promise<void>;
+}
+
+/**
+ * Keeps `window` pushes outstanding: each of `window` lanes sends a push, waits until `settled`
+ * says it is done, then sends the next (a closed-loop generator: the system sets the pace, so it
+ * runs at its capacity with a backlog of at most `window` instead of one that keeps growing).
+ * A push the ingress did not take (not 200, or no answer) settles at once, after a short pause.
+ */
+export async function sendInClosedLoop(
+  ingressUrl: string,
+  pushes: readonly WirePush[],
+  options: ClosedLoopOptions,
+): Promise<SentPush[]> {
+  const agent = new Agent({ keepAlive: true, maxSockets: Math.max(1, options.window) });
+  const target = new URL(ingressUrl);
+  const sent: SentPush[] = [];
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (Date.now() < options.stopAtMs && next < pushes.length) {
+      const push = pushes[next];
+      next += 1;
+      if (push === undefined) {
+        continue;
+      }
+      const record = await sendOne(agent, target, push, sent);
+      if (record.status === 200) {
+        await options.settled(record);
+      } else {
+        await new Promise((resolveSleep) => setTimeout(resolveSleep, 50));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.window }, () => lane()));
+  agent.destroy();
+  return sent;
+}
+
+function sendOne(agent: Agent, target: URL, push: WirePush, sent: SentPush[]): Promise<SentPush> {
   const record: SentPush = {
     openId: push.openId,
     sentAtMs: Date.now(),
@@ -89,12 +135,12 @@ function sendOne(agent: Agent, target: URL, push: WirePush, sent: SentPush[]): P
         response.on('end', () => {
           record.ackedAtMs = Date.now();
           record.status = response.statusCode ?? null;
-          resolveSend();
+          resolveSend(record);
         });
       },
     );
     req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', () => resolveSend());
+    req.on('error', () => resolveSend(record));
     req.end(push.body);
   });
 }

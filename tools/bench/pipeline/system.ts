@@ -21,6 +21,14 @@ import type { BenchChannel } from '../ingress/pushes';
 
 const ADMIN = { email: 'bench@wechat-desk.test', password: 'bench-admin-password-1' };
 
+/** One ticket's way through the system, from the database (transaction-start timestamps, ms). */
+export interface StageRow {
+  open_id: string;
+  recorded_ms: number;
+  ticket_ms: number;
+  live_ms: number;
+}
+
 export type WorkerCounts = Record<'conversation' | 'ticketing' | 'desk-api', number>;
 
 export interface StartOptions {
@@ -38,6 +46,9 @@ export class PipelineSystem {
   simulatorUrl = '';
   databaseUrl = '';
   accessToken = '';
+  /** The broker and the system's namespace on it (its queues are `<namespace>.<service>`). */
+  rabbitUrl = '';
+  namespace = '';
 
   constructor(private readonly cleanups: Cleanups) {}
 
@@ -53,6 +64,8 @@ export class PipelineSystem {
     const rabbitUrl = process.env['RABBITMQ_URL'] || 'amqp://guest:guest@localhost:5672';
     const redisUrl = process.env['REDIS_URL'] || 'redis://localhost:6379';
     const namespace = `bench-${label}-${suffix}`;
+    this.rabbitUrl = rabbitUrl;
+    this.namespace = namespace;
     const redisPrefix = `bench:${label}:${suffix}:`;
     const retryDelaysMs = [1_000, 5_000, 30_000];
 
@@ -205,6 +218,20 @@ export class PipelineSystem {
       cursor = page.nextCursor;
     } while (cursor !== null);
     return count;
+  }
+
+  /** For every ticket: when conversation recorded its message, ticketing opened it, desk-api projected it. */
+  async ticketStages(): Promise<StageRow[]> {
+    return this.query<StageRow>(`
+      SELECT c.open_id,
+        (extract(epoch FROM m.recorded_at) * 1000)::float8 AS recorded_ms,
+        (extract(epoch FROM t.created_at) * 1000)::float8 AS ticket_ms,
+        (extract(epoch FROM le.created_at) * 1000)::float8 AS live_ms
+      FROM conversation.messages m
+      JOIN conversation.contacts c ON c.id = m.contact_id
+      JOIN ticketing.ticket_messages tm ON tm.message_id = m.id
+      JOIN ticketing.tickets t ON t.id = tm.ticket_id
+      JOIN desk.live_events le ON le.ticket_id = t.id AND le.type = 'ticket.created'`);
   }
 
   async query<T>(sql: string): Promise<T[]> {
