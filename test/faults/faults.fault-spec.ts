@@ -29,11 +29,12 @@ const results: Array<{
   acknowledged: number;
   retries: number;
   resumeMs: number;
+  flowMs: number;
   settleMs: number;
   failed: string[];
 }> = [];
 
-/** From the fault's end until a new customer message is visible to agents (pipeline flowing). */
+/** From now until a new customer message is visible to agents (the pipeline flowing). */
 async function timeToFlow(): Promise<number> {
   const endedAt = Date.now();
   const deadline = endedAt + 60_000;
@@ -78,11 +79,11 @@ afterAll(async () => {
   const table = [
     '',
     `fault suite (${profile}): ${results.length} faults`,
-    '| fault | pushes | acked | retries | flowing again after | settled in | failed criteria |',
-    '|---|---|---|---|---|---|---|',
+    '| fault | pushes | acked | retries | processes ready after | new message at agents after | settled in | failed criteria |',
+    '|---|---|---|---|---|---|---|---|',
     ...results.map(
       (row) =>
-        `| ${row.fault} | ${row.pushes} | ${row.acknowledged} | ${row.retries} | ${(row.resumeMs / 1000).toFixed(1)} s | ${(row.settleMs / 1000).toFixed(1)} s | ${row.failed.length === 0 ? 'none' : row.failed.join('; ')} |`,
+        `| ${row.fault} | ${row.pushes} | ${row.acknowledged} | ${row.retries} | ${(row.resumeMs / 1000).toFixed(1)} s | ${(row.flowMs / 1000).toFixed(1)} s | ${(row.settleMs / 1000).toFixed(1)} s | ${row.failed.length === 0 ? 'none' : row.failed.join('; ')} |`,
     ),
     '',
   ];
@@ -91,12 +92,15 @@ afterAll(async () => {
 
 describe(`the system under faults (${profile})`, () => {
   it.each(scenarios.map((scenario) => [scenario.name, scenario] as const))(
-    '%s: nothing lost, nothing doubled, order kept, flowing again within 10 s',
+    '%s: nothing lost, nothing doubled, order kept, every process ready within 10 s',
     async (_name, scenario) => {
       const before = load.pushes.length;
       load.phase = scenario.name;
       const outcome = await scenario.inject({ cluster, load, profile });
-      const resumeMs = await timeToFlow();
+      // Two clocks from the fault's end: every process ready with all its dependencies (the
+      // criterion), and a new message reaching agents (behind whatever backlog the fault built).
+      const resumeMs = await cluster.untilAllReady(60_000);
+      const flowMs = resumeMs + (await timeToFlow());
       load.phase = '';
       poisonSent += outcome.poison ?? 0;
       const owed = load.pushes.filter((push) => push.acknowledged);
@@ -114,10 +118,11 @@ describe(`the system under faults (${profile})`, () => {
         acknowledged: during.filter((push) => push.acknowledged).length,
         retries: during.reduce((sum, push) => sum + push.attempts - 1, 0),
         resumeMs,
+        flowMs,
         settleMs,
         failed: [
           ...failed.map((criterion) => `${criterion.name}: ${criterion.detail}`),
-          ...(resumeMs > RESUME_LIMIT_MS ? [`flowing again after ${resumeMs} ms`] : []),
+          ...(resumeMs > RESUME_LIMIT_MS ? [`processes ready again after ${resumeMs} ms`] : []),
           ...ungraceful.map((exit) => `${exit.name} exited ${String(exit.code)} on SIGTERM`),
         ],
       });
