@@ -3,6 +3,21 @@ export { AmqpContext } from './amqp-context';
 export { AMQP_TRANSPORT, AmqpTransport, type AmqpTransportOptions } from './amqp-transport';
 export { ConfirmPublisher } from './confirm-publisher';
 export { connectConsumer, RethrowHandlerErrorsFilter } from './connect-consumer';
+export {
+  DeadLetterNotFoundError,
+  DeadLetters,
+  QueueNotFoundError,
+  REPLAY_COUNT_HEADER,
+  ReplayFailedError,
+  UnknownServiceError,
+  type DeadLetterDetail,
+  type DeadLetterListing,
+  type DeadLetterSummary,
+  type DeadLettersOptions,
+  type ReplayedDeadLetter,
+  type ReplayResult,
+  type ReplaySelection,
+} from './dead-letters';
 export { assertTopology } from './declare-topology';
 export {
   BrokerUnavailableError,
