@@ -1,0 +1,109 @@
+import { DEFAULT_FLATNESS, memoryTrend, type RssSample } from './memory-trend';
+
+const MB = 1024 * 1024;
+
+/**
+ * A sampled process: `baseMb` plus `leakMbPerMin`, a GC sawtooth of `sawMb` (slow growth, sudden
+ * drop, every 40 s) and a deterministic jitter, every `everyMs` for `minutes`.
+ */
+function series(options: {
+  minutes: number;
+  baseMb: number;
+  leakMbPerMin?: number;
+  sawMb?: number;
+  everyMs?: number;
+  warmupRiseMb?: number;
+  warmupMs?: number;
+}): RssSample[] {
+  const everyMs = options.everyMs ?? 5_000;
+  const samples: RssSample[] = [];
+  let seed = 7;
+  for (let atMs = 0; atMs <= options.minutes * 60_000; atMs += everyMs) {
+    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+    const jitter = (seed / 2 ** 31 - 0.5) * 2;
+    const saw = ((atMs % 40_000) / 40_000) * (options.sawMb ?? 8);
+    const warmup =
+      options.warmupRiseMb !== undefined && atMs < (options.warmupMs ?? 0)
+        ? -options.warmupRiseMb * (1 - atMs / (options.warmupMs ?? 1))
+        : 0;
+    const mb =
+      options.baseMb + (options.leakMbPerMin ?? 0) * (atMs / 60_000) + saw + jitter + warmup;
+    samples.push({ atMs, rssBytes: mb * MB });
+  }
+  return samples;
+}
+
+const judged = (samples: RssSample[], warmupMs: number) =>
+  memoryTrend(samples, { ...DEFAULT_FLATNESS, warmupMs });
+
+describe(memoryTrend.name, () => {
+  it('finds a steady process with a GC sawtooth flat, over 10 minutes and over 90 s', () => {
+    const long = judged(series({ minutes: 10, baseMb: 110 }), 180_000);
+    expect(long.verdict).toBe('flat');
+    expect(Math.abs(long.slopeMbPerMin)).toBeLessThan(0.5);
+    expect(long.warmMb).toBeGreaterThan(110);
+    expect(long.endMb).toBeLessThan(119);
+    expect(judged(series({ minutes: 1.5, baseMb: 110 }), 30_000).verdict).toBe('flat');
+  });
+
+  it('ignores the warm-up: heaps filling first, flat after', () => {
+    const samples = series({ minutes: 10, baseMb: 120, warmupRiseMb: 60, warmupMs: 120_000 });
+    expect(judged(samples, 180_000).verdict).toBe('flat');
+    // Judged from the start, the same run is a rise.
+    expect(judged(samples, 0).verdict).toBe('growing');
+  });
+
+  it('fails a slow leak of 2.5 MB/min over 10 minutes on its slope, not its growth', () => {
+    const trend = judged(series({ minutes: 10, baseMb: 110, leakMbPerMin: 2.5 }), 180_000);
+    expect(trend.verdict).toBe('growing');
+    expect(trend.growthMb).toBeLessThan(trend.growthLimitMb);
+    expect(trend.slopeMbPerMin).toBeGreaterThan(2);
+    expect(trend.slopeMbPerMin).toBeLessThan(3);
+    expect(trend.reason).toMatch(/^slope 2\.\d\d MB\/min, over 1\.50 MB\/min$/);
+  });
+
+  it('does not call the same slow leak in a 90 s run: the noise cannot tell it apart', () => {
+    const trend = judged(series({ minutes: 1.5, baseMb: 110, leakMbPerMin: 2.5 }), 30_000);
+    expect(trend.verdict).toBe('flat');
+    expect(trend.slopeLimitMbPerMin).toBeGreaterThan(trend.slopeMbPerMin);
+  });
+
+  it('fails a gross leak in a 90 s run', () => {
+    const trend = judged(series({ minutes: 1.5, baseMb: 110, leakMbPerMin: 40 }), 30_000);
+    expect(trend.verdict).toBe('growing');
+    expect(trend.reason).toMatch(/^grew \d+\.\d MB, over 24\.0 MB$/);
+  });
+
+  it('fails a step up that stays, by the medians of the thirds', () => {
+    const samples = series({ minutes: 10, baseMb: 200, sawMb: 2 }).map((sample) => ({
+      ...sample,
+      rssBytes: sample.rssBytes + (sample.atMs > 480_000 ? 40 * MB : 0),
+    }));
+    const trend = judged(samples, 180_000);
+    expect(trend.verdict).toBe('growing');
+    expect(trend.growthLimitMb).toBeCloseTo(0.15 * trend.warmMb, 5);
+    expect(trend.growthMb).toBeGreaterThan(trend.growthLimitMb);
+  });
+
+  it('is not failed by one GC peak in the last third', () => {
+    const samples = series({ minutes: 10, baseMb: 110 });
+    const last = samples[samples.length - 2];
+    if (last !== undefined) {
+      last.rssBytes += 80 * MB;
+    }
+    expect(judged(samples, 180_000).verdict).toBe('flat');
+  });
+
+  it('does not judge a handful of samples', () => {
+    const trend = judged(series({ minutes: 1, baseMb: 110, everyMs: 20_000 }), 30_000);
+    expect(trend.verdict).toBe('too few samples');
+    expect(trend.reason).toBe('2 samples after warm-up, 6 needed');
+    expect(judged([], 0).verdict).toBe('too few samples');
+  });
+
+  it('finds a shrinking process flat', () => {
+    expect(judged(series({ minutes: 10, baseMb: 200, leakMbPerMin: -3 }), 180_000).verdict).toBe(
+      'flat',
+    );
+  });
+});
