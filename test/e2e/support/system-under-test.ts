@@ -41,6 +41,8 @@ export class SystemUnderTest {
     'wechat-sim': '',
   };
   databaseUrl = '';
+  /** MESSAGING_NAMESPACE every service of this run uses. */
+  namespace = '';
 
   /**
    * `envFor` changes one service's environment only, e.g. the ingress reaching RabbitMQ through
@@ -56,6 +58,7 @@ export class SystemUnderTest {
     this.cleanups.push(() => database.drop());
     this.databaseUrl = database.url;
     const namespace = createTestNamespace(label);
+    this.namespace = namespace;
     const redisPrefix = createTestRedisPrefix(label);
     const ports = {
       'wechat-sim': await freePort(),
