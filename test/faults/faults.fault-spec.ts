@@ -64,6 +64,8 @@ beforeAll(async () => {
     pushesPerSecond: profile === 'full' ? 30 : 20,
     repliesPerSecond: profile === 'full' ? 4 : 3,
     duplicateRatio: 0.05,
+    quotaCustomers: 3,
+    quotaRepliesEach: 6,
   });
   await load.registerCustomers();
   load.start();

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 
 import { topologyNames, SERVICE_NAMES } from '@wechat-desk/shared/messaging';
+import { monthKey, replyPolicyRules } from '@wechat-desk/shared/reply-policy';
 
 import { countMessages } from '../../../tools/bench/ingress/environment';
 import type { FaultCluster } from './cluster';
@@ -20,6 +21,7 @@ interface Counts {
   ticketsPerCustomer: Map<string, number>;
   deskOrder: Map<string, number[]>;
   replyStatus: Map<string, string>;
+  replyFailure: Map<string, string>;
   unknownReplies: number;
 }
 
@@ -62,8 +64,8 @@ async function countEffects(cluster: FaultCluster): Promise<Counts> {
        ORDER BY t.open_id, v.sent_at, v.id`,
       [channelId],
     );
-    const replies = await db.query<{ id: string; status: string }>(
-      `SELECT id, status FROM desk.message_views WHERE direction = 'out'`,
+    const replies = await db.query<{ id: string; status: string; failure_code: string | null }>(
+      `SELECT id, status, failure_code FROM desk.message_views WHERE direction = 'out'`,
     );
     const unknown = await db.query<{ n: string }>(
       `SELECT count(*) AS n FROM outbound.reply_sends WHERE status = 'unknown'`,
@@ -82,25 +84,105 @@ async function countEffects(cluster: FaultCluster): Promise<Counts> {
       ticketsPerCustomer: new Map(tickets.rows.map((row) => [row.open_id, Number(row.tickets)])),
       deskOrder,
       replyStatus: new Map(replies.rows.map((row) => [row.id, row.status])),
+      replyFailure: new Map(
+        replies.rows.flatMap((row) =>
+          row.failure_code === null ? [] : [[row.id, row.failure_code] as const],
+        ),
+      ),
       unknownReplies: Number(unknown.rows[0]?.n ?? 0),
     };
   });
 }
 
-/** What the customers received, by text, from the simulator (WeChat's own record). */
-async function deliveriesByText(cluster: FaultCluster): Promise<Map<string, number>> {
+const firstFew = (values: readonly string[]): string =>
+  values.length === 0 ? '' : ` (e.g. ${values.slice(0, 3).join(', ')})`;
+
+interface Deliveries {
+  /** How many times each text reached a customer. */
+  byText: Map<string, number>;
+  /** Messages each customer received per calendar month (WeChat's months, Asia/Shanghai). */
+  perCustomerMonth: Map<string, number>;
+}
+
+/** What the customers received, from the simulator (WeChat's own record). */
+async function fetchDeliveries(cluster: FaultCluster): Promise<Deliveries> {
   const answer = await fetch(
     `${cluster.simulatorUrl}/sim/deliveries?appId=${cluster.channel.appId}`,
   );
-  const { items } = (await answer.json()) as { items: Array<{ payload: unknown }> };
+  const { items } = (await answer.json()) as {
+    items: Array<{ payload: unknown; openId: string; at: string }>;
+  };
   const byText = new Map<string, number>();
+  const perCustomerMonth = new Map<string, number>();
   for (const item of items) {
     const content = (item.payload as { content?: unknown } | null)?.content;
     if (typeof content === 'string') {
       byText.set(content, (byText.get(content) ?? 0) + 1);
     }
+    const key = `${item.openId} ${monthKey(new Date(item.at))}`;
+    perCustomerMonth.set(key, (perCustomerMonth.get(key) ?? 0) + 1);
   }
-  return byText;
+  return { byText, perCustomerMonth };
+}
+
+/** WeChat's rule outside the 48-hour window (the same for every reply policy). */
+const MONTHLY_LIMIT = replyPolicyRules('desk-classic').monthlyLimit;
+const QUOTA_REFUSAL = 'MONTHLY_QUOTA_EXHAUSTED';
+
+/**
+ * No quota overshoot: each customer outside the window received at most 4 messages in a month
+ * (by the simulator) and the desk marked at most 4 sent (or in doubt); every other reply to them
+ * was refused with MONTHLY_QUOTA_EXHAUSTED, up front (409) or by outbound, and none before the 4
+ * were taken. Once all their replies were sent, each must have hit the limit (the check ran).
+ */
+function quotaCriterion(
+  load: FaultLoad,
+  counts: Counts,
+  deliveries: Deliveries,
+  owedReplies: readonly RequestedReply[],
+): Criterion {
+  const owed = new Set(owedReplies.map((reply) => reply.replyId));
+  const overshoot: string[] = [];
+  const wronglyRefused: string[] = [];
+  const notExercised: string[] = [];
+  let sentTotal = 0;
+  let refusedTotal = 0;
+  for (const openId of load.quotaCustomers) {
+    const months = [...deliveries.perCustomerMonth].filter(([key]) => key.startsWith(`${openId} `));
+    const replies = load.replies.filter(
+      (reply) => reply.openId === openId && owed.has(reply.replyId),
+    );
+    const status = (reply: RequestedReply): string =>
+      counts.replyStatus.get(reply.replyId) ?? 'queued';
+    const taken = replies.filter((reply) => ['sent', 'unknown'].includes(status(reply))).length;
+    const pending = replies.filter((reply) => status(reply) === 'queued').length;
+    const refusedUpFront = load.refusedQuotaReplies.filter((refusal) => refusal.openId === openId);
+    const refusedLater = replies.filter((reply) => status(reply) === 'failed');
+    const badCodes = [
+      ...refusedUpFront.map((refusal) => refusal.code),
+      ...refusedLater.map((reply) => counts.replyFailure.get(reply.replyId) ?? ''),
+    ].filter((code) => code !== QUOTA_REFUSAL);
+    const refused = refusedUpFront.length + refusedLater.length;
+    sentTotal += taken;
+    refusedTotal += refused;
+    if (months.some(([, received]) => received > MONTHLY_LIMIT) || taken > MONTHLY_LIMIT) {
+      overshoot.push(`${openId}: ${taken} sent, ${months.map(([k, n]) => `${k}: ${n}`).join()}`);
+    }
+    // A refusal is right only with that code, and only once the month's slots were all taken.
+    if (badCodes.length > 0 || (refused > 0 && taken + pending < MONTHLY_LIMIT)) {
+      wronglyRefused.push(`${openId}: ${taken} sent, refused ${refused} (${badCodes.join()})`);
+    }
+    const allOwed =
+      load.replies.filter((reply) => reply.openId === openId).length === replies.length;
+    if (load.quotaRepliesDone && allOwed && pending === 0 && refused === 0) {
+      notExercised.push(openId);
+    }
+  }
+  return {
+    name: 'no quota overshoot outside the 48-hour window',
+    passed: overshoot.length === 0 && wronglyRefused.length === 0 && notExercised.length === 0,
+    detail: `${load.quotaCustomers.length} customers, ${sentTotal} sent, ${refusedTotal} refused ${QUOTA_REFUSAL}; ${overshoot.length} over ${MONTHLY_LIMIT}${firstFew(overshoot)}, ${wronglyRefused.length} wrongly refused${firstFew(wronglyRefused)}, ${notExercised.length} never refused${firstFew(notExercised)}`,
+  };
 }
 
 /**
@@ -129,9 +211,6 @@ export async function settle(
   return Date.now() - startedAt;
 }
 
-const firstFew = (values: readonly string[]): string =>
-  values.length === 0 ? '' : ` (e.g. ${values.slice(0, 3).join(', ')})`;
-
 /**
  * The pass criteria, counted from the database and the simulator after the system settled, for
  * the pushes acknowledged before it settled.
@@ -157,7 +236,8 @@ export async function judge(
   const outOfOrder = [...counts.deskOrder].filter(([, seqs]) =>
     seqs.some((seq, index) => index > 0 && seq <= (seqs[index - 1] ?? 0)),
   );
-  const delivered = await deliveriesByText(cluster);
+  const deliveries = await fetchDeliveries(cluster);
+  const delivered = deliveries.byText;
   const sentTwice = load.replies.filter((reply) => (delivered.get(reply.text) ?? 0) > 1);
   const sentNotDelivered = load.replies.filter(
     (reply) => counts.replyStatus.get(reply.replyId) === 'sent' && !delivered.has(reply.text),
@@ -214,6 +294,7 @@ export async function judge(
       passed: sentNotDelivered.length === 0 && stillQueued.length === 0,
       detail: `${sentNotDelivered.length} sent but not delivered, ${stillQueued.length} still queued, ${counts.unknownReplies} marked unknown for review`,
     },
+    quotaCriterion(load, counts, deliveries, owedReplies),
     {
       name: 'only the poison messages dead-lettered',
       passed: deadLettered === expectedDeadLetters,
