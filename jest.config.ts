@@ -37,6 +37,12 @@ const config: Config = {
       displayName: 'faults',
       testMatch: ['<rootDir>/test/faults/**/*.fault-spec.ts'],
     },
+    {
+      ...shared,
+      // The faults' cluster and load for minutes, no fault: run on its own too.
+      displayName: 'soak',
+      testMatch: ['<rootDir>/test/soak/**/*.soak-spec.ts'],
+    },
   ],
 };
 

@@ -1,4 +1,9 @@
-import { DEFAULT_FLATNESS, memoryTrend, type RssSample } from './memory-trend';
+import {
+  DEFAULT_FLATNESS,
+  memoryTrend,
+  processMemoryVerdict,
+  type MemorySample,
+} from './memory-trend';
 
 const MB = 1024 * 1024;
 
@@ -14,9 +19,9 @@ function series(options: {
   everyMs?: number;
   warmupRiseMb?: number;
   warmupMs?: number;
-}): RssSample[] {
+}): MemorySample[] {
   const everyMs = options.everyMs ?? 5_000;
-  const samples: RssSample[] = [];
+  const samples: MemorySample[] = [];
   let seed = 7;
   for (let atMs = 0; atMs <= options.minutes * 60_000; atMs += everyMs) {
     seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
@@ -28,12 +33,12 @@ function series(options: {
         : 0;
     const mb =
       options.baseMb + (options.leakMbPerMin ?? 0) * (atMs / 60_000) + saw + jitter + warmup;
-    samples.push({ atMs, rssBytes: mb * MB });
+    samples.push({ atMs, bytes: mb * MB });
   }
   return samples;
 }
 
-const judged = (samples: RssSample[], warmupMs: number) =>
+const judged = (samples: MemorySample[], warmupMs: number) =>
   memoryTrend(samples, { ...DEFAULT_FLATNESS, warmupMs });
 
 describe(memoryTrend.name, () => {
@@ -77,7 +82,7 @@ describe(memoryTrend.name, () => {
   it('fails a step up that stays, by the medians of the thirds', () => {
     const samples = series({ minutes: 10, baseMb: 200, sawMb: 2 }).map((sample) => ({
       ...sample,
-      rssBytes: sample.rssBytes + (sample.atMs > 480_000 ? 40 * MB : 0),
+      bytes: sample.bytes + (sample.atMs > 480_000 ? 40 * MB : 0),
     }));
     const trend = judged(samples, 180_000);
     expect(trend.verdict).toBe('growing');
@@ -89,7 +94,7 @@ describe(memoryTrend.name, () => {
     const samples = series({ minutes: 10, baseMb: 110 });
     const last = samples[samples.length - 2];
     if (last !== undefined) {
-      last.rssBytes += 80 * MB;
+      last.bytes += 80 * MB;
     }
     expect(judged(samples, 180_000).verdict).toBe('flat');
   });
@@ -105,5 +110,39 @@ describe(memoryTrend.name, () => {
     expect(judged(series({ minutes: 10, baseMb: 200, leakMbPerMin: -3 }), 180_000).verdict).toBe(
       'flat',
     );
+  });
+});
+
+describe(processMemoryVerdict.name, () => {
+  const flatHeap = judged(series({ minutes: 10, baseMb: 40 }), 180_000);
+
+  it('passes a resident set that creeps up in steps while the heap in use stays flat', () => {
+    const creepingRss = judged(series({ minutes: 10, baseMb: 110, leakMbPerMin: 2 }), 180_000);
+    expect(creepingRss.verdict).toBe('growing');
+    expect(processMemoryVerdict(creepingRss, flatHeap)).toEqual({ flat: true, reason: '' });
+  });
+
+  it('fails a leak in the heap in use, whatever the resident set shows', () => {
+    const flatRss = judged(series({ minutes: 10, baseMb: 110 }), 180_000);
+    const leakingHeap = judged(series({ minutes: 10, baseMb: 40, leakMbPerMin: 2.5 }), 180_000);
+    const verdict = processMemoryVerdict(flatRss, leakingHeap);
+    expect(verdict.flat).toBe(false);
+    expect(verdict.reason).toMatch(/^heap used growing: slope 2\.\d\d MB\/min/);
+  });
+
+  it('fails a resident set that grew past the tolerance, though the heap is flat', () => {
+    const grownRss = judged(series({ minutes: 10, baseMb: 110, leakMbPerMin: 8 }), 180_000);
+    const verdict = processMemoryVerdict(grownRss, flatHeap);
+    expect(verdict.flat).toBe(false);
+    expect(verdict.reason).toMatch(/^RSS grew \d+\.\d MB, over 24\.0 MB$/);
+  });
+
+  it('fails what it cannot judge', () => {
+    const few = judged([], 0);
+    expect(processMemoryVerdict(few, flatHeap)).toEqual({
+      flat: false,
+      reason: 'RSS: 0 samples after warm-up, 6 needed',
+    });
+    expect(processMemoryVerdict(flatHeap, few).flat).toBe(false);
   });
 });

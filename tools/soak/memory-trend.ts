@@ -1,8 +1,8 @@
-/** One reading of a process's resident set size. */
-export interface RssSample {
+/** One reading of a process's memory (resident set or V8 heap used). */
+export interface MemorySample {
   /** Milliseconds since the run started. */
   atMs: number;
-  rssBytes: number;
+  bytes: number;
 }
 
 export interface FlatnessOptions {
@@ -90,18 +90,21 @@ function fitSlope(xs: readonly number[], ys: readonly number[]): { slope: number
  * (above the floor) and real (above what the residual noise explains at this span). A short run
  * has a wide standard error, so only gross leaks fail it; a long one resolves ~1–2 MB/min.
  */
-export function memoryTrend(samples: readonly RssSample[], options: FlatnessOptions): MemoryTrend {
+export function memoryTrend(
+  samples: readonly MemorySample[],
+  options: FlatnessOptions,
+): MemoryTrend {
   const warm = samples.filter((sample) => sample.atMs >= options.warmupMs);
   const third = Math.max(1, Math.floor(warm.length / 3));
-  const warmMb = warm.length === 0 ? 0 : median(warm.slice(0, third).map((s) => s.rssBytes)) / MB;
-  const endMb = warm.length === 0 ? 0 : median(warm.slice(-third).map((s) => s.rssBytes)) / MB;
+  const warmMb = warm.length === 0 ? 0 : median(warm.slice(0, third).map((s) => s.bytes)) / MB;
+  const endMb = warm.length === 0 ? 0 : median(warm.slice(-third).map((s) => s.bytes)) / MB;
   const growthMb = endMb - warmMb;
   const growthLimitMb = Math.max(options.growthToleranceMb, options.growthToleranceRatio * warmMb);
   const { slope, stdErr } =
     warm.length >= 2
       ? fitSlope(
           warm.map((s) => s.atMs / 60_000),
-          warm.map((s) => s.rssBytes / MB),
+          warm.map((s) => s.bytes / MB),
         )
       : { slope: 0, stdErr: Number.POSITIVE_INFINITY };
   const slopeLimit = Math.max(options.slopeFloorMbPerMin, options.slopeSignificance * stdErr);
@@ -137,4 +140,34 @@ export function memoryTrend(samples: readonly RssSample[], options: FlatnessOpti
     };
   }
   return { ...base, verdict: 'flat', reason: '' };
+}
+
+export interface ProcessMemoryVerdict {
+  flat: boolean;
+  reason: string;
+}
+
+/**
+ * A process's memory is flat when its V8 heap in use shows no trend and its resident set did not
+ * grow past the tolerance. The resident set's slope alone does not fail it: V8 enlarges its heap
+ * and the allocator keeps freed pages in steps, which a window of minutes reads as a slope while
+ * the program holds no more; a leak in the program shows in the heap it uses.
+ */
+export function processMemoryVerdict(
+  rss: MemoryTrend,
+  heapUsed: MemoryTrend,
+): ProcessMemoryVerdict {
+  if (heapUsed.verdict !== 'flat') {
+    return { flat: false, reason: `heap used ${heapUsed.verdict}: ${heapUsed.reason}` };
+  }
+  if (rss.verdict === 'too few samples') {
+    return { flat: false, reason: `RSS: ${rss.reason}` };
+  }
+  if (rss.growthMb > rss.growthLimitMb) {
+    return {
+      flat: false,
+      reason: `RSS grew ${rss.growthMb.toFixed(1)} MB, over ${rss.growthLimitMb.toFixed(1)} MB`,
+    };
+  }
+  return { flat: true, reason: '' };
 }

@@ -37,16 +37,21 @@ const PORT_VARIABLES: Readonly<Record<AppName, string>> = {
 export class FaultCluster {
   readonly system: PipelineSystem;
   channel!: BenchChannel;
-  private logDirectory = '';
+  /** Where every process's log goes (and a run's own records). */
+  logDirectory = '';
 
-  constructor(private readonly cleanups: Cleanups) {
+  /** `label` names the run's database, namespace and log folder. */
+  constructor(
+    private readonly cleanups: Cleanups,
+    private readonly label = 'faults',
+  ) {
     this.system = new PipelineSystem(cleanups);
   }
 
   async start(): Promise<void> {
     await this.system.start(
       { conversation: WORKERS.conversation, ticketing: WORKERS.ticketing, 'desk-api': 1 },
-      { outbound: WORKERS.outbound, label: 'faults' },
+      { outbound: WORKERS.outbound, label: this.label },
     );
     const [firstIngress] = this.workers('ingress');
     if (firstIngress === undefined) {

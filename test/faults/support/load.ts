@@ -41,7 +41,30 @@ export interface LoadOptions {
   repliesPerSecond: number;
   /** Share of acknowledged pushes sent once more. */
   duplicateRatio: number;
+  /**
+   * Share of pushes whose first acknowledgement is lost on the way back to WeChat, so WeChat
+   * sends the same push again: a retry of a message the desk already holds.
+   */
+  lostAnswerRatio?: number;
+  /**
+   * Customers who last wrote 49 hours ago: their 48-hour window is closed, so only WeChat's 4
+   * messages per calendar month reach them. Each gets `quotaRepliesEach` (more than 4) replies.
+   */
+  quotaCustomers?: number;
+  quotaRepliesEach?: number;
 }
+
+/** A reply to a quota customer that the desk refused up front (409), with its code. */
+export interface RefusedQuotaReply {
+  openId: string;
+  status: number;
+  code: string;
+}
+
+/** WeChat's free window after a customer message, plus an hour: closed beyond doubt. */
+const QUOTA_CUSTOMER_LAST_WROTE_MS = 49 * 60 * 60 * 1000;
+/** One agent reply in this many goes to a quota customer, so their sends spread over the run. */
+const QUOTA_REPLY_EVERY = 4;
 
 const OPENID_PREFIX = 'oFault';
 
@@ -61,6 +84,10 @@ export class FaultLoad {
   private readonly nextSeq = new Map<string, number>();
   private readonly lastCreateTime = new Map<string, number>();
   private readonly openIds: string[];
+  private readonly quotaOpenIds: string[];
+  /** Replies requested (accepted or refused) per quota customer. */
+  private readonly quotaRequested = new Map<string, number>();
+  readonly refusedQuotaReplies: RefusedQuotaReply[] = [];
   /** A customer outside the paced load whose messages tell when the pipeline flows again. */
   readonly probeOpenId: string;
   private readonly tickets = new Map<string, string>();
@@ -76,6 +103,10 @@ export class FaultLoad {
       { length: options.customers },
       (_, index) => `${OPENID_PREFIX}${run}${String(index).padStart(5, '0')}`,
     );
+    this.quotaOpenIds = Array.from(
+      { length: options.quotaCustomers ?? 0 },
+      (_, index) => `${OPENID_PREFIX}${run}quota${String(index).padStart(3, '0')}`,
+    );
     this.probeOpenId = `${OPENID_PREFIX}${run}probe`;
     this.msgCounter = 7_400_000_000_000_000_000n + BigInt(unixSeconds()) * 1_000_000n;
   }
@@ -84,20 +115,57 @@ export class FaultLoad {
     return this.openIds;
   }
 
-  /** The simulator learns that every customer just wrote, so WeChat accepts replies to them. */
+  /** Customers outside their 48-hour window, limited to 4 messages a month. */
+  get quotaCustomers(): readonly string[] {
+    return this.quotaOpenIds;
+  }
+
+  /** Replies each quota customer is sent: more than the month allows. */
+  get quotaRepliesEach(): number {
+    return this.options.quotaRepliesEach ?? 6;
+  }
+
+  /** Whether every quota customer has been sent all their replies (accepted or refused). */
+  get quotaRepliesDone(): boolean {
+    return this.quotaOpenIds.every(
+      (openId) => (this.quotaRequested.get(openId) ?? 0) >= this.quotaRepliesEach,
+    );
+  }
+
+  /**
+   * The simulator learns that every customer just wrote, so WeChat accepts replies to them; the
+   * quota customers wrote 49 hours ago, and the desk gets that message now with its CreateTime
+   * (as it would have then), so both sides see their window closed.
+   */
   async registerCustomers(): Promise<void> {
     for (const openId of [...this.openIds, this.probeOpenId]) {
-      const answer = await fetch(
-        `${this.cluster.simulatorUrl}/sim/accounts/${this.cluster.channel.appId}/users/${openId}/interactions`,
-        {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ kind: 'message' }),
-        },
-      );
-      if (!answer.ok) {
-        throw new Error(`the simulator refused ${openId}: ${answer.status}`);
-      }
+      await this.recordInteraction(openId, new Date());
+    }
+    const wroteAt = new Date(Date.now() - QUOTA_CUSTOMER_LAST_WROTE_MS);
+    await Promise.all(
+      this.quotaOpenIds.map(async (openId) => {
+        await this.recordInteraction(openId, wroteAt);
+        const push = this.newPush(openId, `fault message ${openId} #1`, 1);
+        this.pushes.push(push);
+        await this.deliver(push, Math.floor(wroteAt.getTime() / 1000));
+        if (!push.acknowledged) {
+          throw new Error(`the quota customer ${openId}'s message was not acknowledged`);
+        }
+      }),
+    );
+  }
+
+  private async recordInteraction(openId: string, at: Date): Promise<void> {
+    const answer = await fetch(
+      `${this.cluster.simulatorUrl}/sim/accounts/${this.cluster.channel.appId}/users/${openId}/interactions`,
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ kind: 'message', at: at.toISOString() }),
+      },
+    );
+    if (!answer.ok) {
+      throw new Error(`the simulator refused ${openId}: ${answer.status}`);
     }
   }
 
@@ -165,10 +233,13 @@ export class FaultLoad {
     };
   }
 
-  /** WeChat's way: an attempt, then up to 3 more when there is no acknowledgement within 5 s. */
-  private async deliver(push: SentPush): Promise<void> {
+  /**
+   * WeChat's way: an attempt, then up to 3 more when there is no acknowledgement within 5 s.
+   * `writtenAt` (unix seconds) is when the customer wrote, if not now.
+   */
+  private async deliver(push: SentPush, writtenAt = unixSeconds()): Promise<void> {
     // CreateTime strictly increases per customer, so the order they wrote in is unambiguous.
-    const createTime = Math.max(unixSeconds(), (this.lastCreateTime.get(push.openId) ?? 0) + 1);
+    const createTime = Math.max(writtenAt, (this.lastCreateTime.get(push.openId) ?? 0) + 1);
     this.lastCreateTime.set(push.openId, createTime);
     const inner = textMessage({
       toUserName: this.cluster.channel.originalId,
@@ -180,7 +251,9 @@ export class FaultLoad {
     for (let attempt = 0; attempt <= WECHAT_PUSH_RETRIES && !push.acknowledged; attempt++) {
       push.attempts += 1;
       const attemptStartedAt = Date.now();
-      if (await this.attempt(inner, push.openId)) {
+      const answered = await this.attempt(inner, push.openId);
+      const answerLost = attempt === 0 && Math.random() < (this.options.lostAnswerRatio ?? 0);
+      if (answered && !answerLost) {
         push.acknowledged = true;
         break;
       }
@@ -218,15 +291,29 @@ export class FaultLoad {
     }
   }
 
-  /** Agents answer customers whose ticket the desk shows, one reply at a time per tick. */
+  /**
+   * Agents answer customers whose ticket the desk shows, one reply at a time per tick; every
+   * QUOTA_REPLY_EVERY-th tick goes to a quota customer who has not had all their replies yet.
+   */
   private async agentLoop(intervalMs: number): Promise<void> {
     let turn = 0;
+    let tick = 0;
+    let quotaTurn = 0;
     while (this.running) {
       const startedAt = Date.now();
-      const openId = this.openIds[turn++ % this.openIds.length] ?? '';
+      const quotaOpenId =
+        ++tick % QUOTA_REPLY_EVERY === 0 ? this.nextQuotaCustomer(quotaTurn++) : undefined;
+      const openId = quotaOpenId ?? this.openIds[turn++ % this.openIds.length] ?? '';
       await this.replyTo(openId).catch(() => undefined);
       await sleep(Math.max(0, intervalMs - (Date.now() - startedAt)));
     }
+  }
+
+  private nextQuotaCustomer(turn: number): string | undefined {
+    const pending = this.quotaOpenIds.filter(
+      (openId) => (this.quotaRequested.get(openId) ?? 0) < this.quotaRepliesEach,
+    );
+    return pending[turn % Math.max(1, pending.length)];
   }
 
   private async replyTo(openId: string): Promise<void> {
@@ -234,6 +321,7 @@ export class FaultLoad {
     if (ticketId === null) {
       return;
     }
+    const quota = this.quotaOpenIds.includes(openId);
     const text = `fault reply ${randomUUID()}`;
     const phase = this.phase;
     const answer = await fetch(`${this.cluster.deskApiUrl}/api/v1/tickets/${ticketId}/messages`, {
@@ -250,6 +338,13 @@ export class FaultLoad {
       this.replies.push({ replyId: id, openId, ticketId, text, phase });
     } else {
       this.refusedReplies.set(answer.status, (this.refusedReplies.get(answer.status) ?? 0) + 1);
+    }
+    if (quota && (answer.status === 202 || answer.status === 409)) {
+      this.quotaRequested.set(openId, (this.quotaRequested.get(openId) ?? 0) + 1);
+    }
+    if (quota && answer.status === 409) {
+      const body = (await answer.json().catch(() => null)) as { error?: { code?: string } } | null;
+      this.refusedQuotaReplies.push({ openId, status: 409, code: body?.error?.code ?? '' });
     }
   }
 
