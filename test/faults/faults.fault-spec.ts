@@ -1,7 +1,7 @@
 import { Cleanups } from '../../tools/bench/ingress/environment';
 import { FaultCluster } from './support/cluster';
 import { Infra } from './support/infra';
-import { FaultLoad, sleep } from './support/load';
+import { FaultLoad, retriesOf, sleep } from './support/load';
 import { SCENARIOS, type FaultProfile } from './support/scenarios';
 import { judge, settle, type Criterion } from './support/verdict';
 
@@ -118,7 +118,7 @@ describe(`the system under faults (${profile})`, () => {
         fault: scenario.name,
         pushes: during.length,
         acknowledged: during.filter((push) => push.acknowledged).length,
-        retries: during.reduce((sum, push) => sum + push.attempts - 1, 0),
+        retries: retriesOf(during),
         resumeMs,
         flowMs,
         settleMs,

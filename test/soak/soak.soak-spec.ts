@@ -11,7 +11,7 @@ import {
 } from '../../tools/soak/memory-trend';
 import { FaultCluster, WORKERS } from '../faults/support/cluster';
 import { Infra } from '../faults/support/infra';
-import { FaultLoad, sleep } from '../faults/support/load';
+import { FaultLoad, retriesOf, sleep } from '../faults/support/load';
 import { judge, settle, type Criterion } from '../faults/support/verdict';
 import { MemorySampler, type ProcessSeries } from './support/memory-sampler';
 
@@ -130,7 +130,7 @@ describe(`soak: ${CUSTOMERS} customers at ${PUSHES_PER_S} pushes/s for ${DURATIO
       const memory = series.map(judgeMemory);
       const samplesFile = join(cluster.logDirectory, 'memory-samples.json');
       await writeFile(samplesFile, JSON.stringify(series));
-      const retries = load.pushes.reduce((sum, push) => sum + push.attempts - 1, 0);
+      const retries = retriesOf(load.pushes);
       const workers = Object.entries(WORKERS)
         .map(([app, count]) => `${app} ×${count}`)
         .join(', ');

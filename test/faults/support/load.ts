@@ -35,6 +35,10 @@ export interface RequestedReply {
   phase: string;
 }
 
+/** WeChat's re-sends among `pushes` (a push still before its first attempt has none). */
+export const retriesOf = (pushes: readonly SentPush[]): number =>
+  pushes.reduce((sum, push) => sum + Math.max(0, push.attempts - 1), 0);
+
 export interface LoadOptions {
   customers: number;
   pushesPerSecond: number;
@@ -133,18 +137,13 @@ export class FaultLoad {
   }
 
   /**
-   * The simulator learns that every customer just wrote, so WeChat accepts replies to them; the
-   * quota customers wrote 49 hours ago, and the desk gets that message now with its CreateTime
-   * (as it would have then), so both sides see their window closed.
+   * The quota customers wrote 49 hours ago: WeChat records it then, and the desk gets that message
+   * now with its CreateTime (as it would have then), so both sides see their window closed.
    */
   async registerCustomers(): Promise<void> {
-    for (const openId of [...this.openIds, this.probeOpenId]) {
-      await this.recordInteraction(openId, new Date());
-    }
     const wroteAt = new Date(Date.now() - QUOTA_CUSTOMER_LAST_WROTE_MS);
     await Promise.all(
       this.quotaOpenIds.map(async (openId) => {
-        await this.recordInteraction(openId, wroteAt);
         const push = this.newPush(openId, `fault message ${openId} #1`, 1);
         this.pushes.push(push);
         await this.deliver(push, Math.floor(wroteAt.getTime() / 1000));
@@ -241,6 +240,9 @@ export class FaultLoad {
     // CreateTime strictly increases per customer, so the order they wrote in is unambiguous.
     const createTime = Math.max(writtenAt, (this.lastCreateTime.get(push.openId) ?? 0) + 1);
     this.lastCreateTime.set(push.openId, createTime);
+    // WeChat knows the customer wrote before it pushes: its 48-hour window and the 5 replies per
+    // customer message count from here. The pushes skip the simulator, so it is told.
+    await this.recordInteraction(push.openId, new Date(createTime * 1000)).catch(() => undefined);
     const inner = textMessage({
       toUserName: this.cluster.channel.originalId,
       fromUserName: push.openId,
