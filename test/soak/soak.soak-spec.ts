@@ -91,7 +91,7 @@ async function progress(startedAt: number): Promise<void> {
     .catch(() => []);
   const visible = Number(row?.n ?? 0);
   process.stdout.write(
-    `soak ${((Date.now() - startedAt) / 1000).toFixed(0)} s: ${load.pushes.length} pushes, ${acknowledged} acknowledged, ${visible} at agents (${acknowledged - visible} behind), ${load.replies.length} replies\n`,
+    `soak ${((Date.now() - startedAt) / 1000).toFixed(0)} s: ${load.pushes.length} pushes, ${acknowledged} acknowledged, ${visible} at agents (${Math.max(0, acknowledged - visible)} behind), ${load.replies.length} replies\n`,
   );
 }
 
