@@ -72,14 +72,15 @@ function memoryTable(rows: readonly JudgedProcess[]): string {
   ].join('\n');
 }
 
+const FLATNESS = {
+  ...DEFAULT_FLATNESS,
+  warmupMs: WARMUP_MS,
+  slopeFloorMbPerMin: SLOPE_FLOOR_MB_PER_MIN,
+};
+
 function judgeMemory(series: ProcessSeries): JudgedProcess {
-  const options = {
-    ...DEFAULT_FLATNESS,
-    warmupMs: WARMUP_MS,
-    slopeFloorMbPerMin: SLOPE_FLOOR_MB_PER_MIN,
-  };
-  const rss = memoryTrend(series.rss, options);
-  const heapUsed = memoryTrend(series.heapUsed, options);
+  const rss = memoryTrend(series.rss, FLATNESS);
+  const heapUsed = memoryTrend(series.heapUsed, FLATNESS);
   return { series, rss, heapUsed, verdict: processMemoryVerdict(rss, heapUsed) };
 }
 

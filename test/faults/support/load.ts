@@ -61,7 +61,6 @@ export interface LoadOptions {
 /** A reply to a quota customer that the desk refused up front (409), with its code. */
 export interface RefusedQuotaReply {
   openId: string;
-  status: number;
   code: string;
 }
 
@@ -89,8 +88,6 @@ export class FaultLoad {
   private readonly lastCreateTime = new Map<string, number>();
   private readonly openIds: string[];
   private readonly quotaOpenIds: string[];
-  /** Replies requested (accepted or refused) per quota customer. */
-  private readonly quotaRequested = new Map<string, number>();
   readonly refusedQuotaReplies: RefusedQuotaReply[] = [];
   /** A customer outside the paced load whose messages tell when the pipeline flows again. */
   readonly probeOpenId: string;
@@ -132,8 +129,15 @@ export class FaultLoad {
   /** Whether every quota customer has been sent all their replies (accepted or refused). */
   get quotaRepliesDone(): boolean {
     return this.quotaOpenIds.every(
-      (openId) => (this.quotaRequested.get(openId) ?? 0) >= this.quotaRepliesEach,
+      (openId) => this.quotaRepliesTo(openId) >= this.quotaRepliesEach,
     );
+  }
+
+  /** Replies requested of the desk for a quota customer: accepted (202) or refused (409). */
+  private quotaRepliesTo(openId: string): number {
+    const accepted = this.replies.filter((reply) => reply.openId === openId).length;
+    const refused = this.refusedQuotaReplies.filter((refusal) => refusal.openId === openId).length;
+    return accepted + refused;
   }
 
   /**
@@ -313,7 +317,7 @@ export class FaultLoad {
 
   private nextQuotaCustomer(turn: number): string | undefined {
     const pending = this.quotaOpenIds.filter(
-      (openId) => (this.quotaRequested.get(openId) ?? 0) < this.quotaRepliesEach,
+      (openId) => this.quotaRepliesTo(openId) < this.quotaRepliesEach,
     );
     return pending[turn % Math.max(1, pending.length)];
   }
@@ -341,12 +345,9 @@ export class FaultLoad {
     } else {
       this.refusedReplies.set(answer.status, (this.refusedReplies.get(answer.status) ?? 0) + 1);
     }
-    if (quota && (answer.status === 202 || answer.status === 409)) {
-      this.quotaRequested.set(openId, (this.quotaRequested.get(openId) ?? 0) + 1);
-    }
     if (quota && answer.status === 409) {
       const body = (await answer.json().catch(() => null)) as { error?: { code?: string } } | null;
-      this.refusedQuotaReplies.push({ openId, status: 409, code: body?.error?.code ?? '' });
+      this.refusedQuotaReplies.push({ openId, code: body?.error?.code ?? '' });
     }
   }
 

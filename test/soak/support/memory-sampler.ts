@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 
+import { gaugeValue } from '../../../tools/bench/ingress/processes';
 import type { RunningService } from '../../../tools/launcher';
 import type { MemorySample } from '../../../tools/soak/memory-trend';
 
@@ -8,16 +9,6 @@ export async function readRss(pid: number): Promise<number | null> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => null);
   const kb = status === null ? undefined : /^VmRSS:\s+(\d+)\s+kB$/m.exec(status)?.[1];
   return kb === undefined ? null : Number(kb) * 1024;
-}
-
-/** The V8 heap a service uses (bytes), from its Prometheus metrics; null if it does not answer. */
-export async function readHeapUsed(serviceUrl: string): Promise<number | null> {
-  const answer = await fetch(`${serviceUrl}/metrics`, { signal: AbortSignal.timeout(2_000) }).catch(
-    () => null,
-  );
-  const text = answer?.ok === true ? await answer.text().catch(() => '') : '';
-  const value = /^nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\S+)$/m.exec(text)?.[1];
-  return value === undefined ? null : Number(value);
 }
 
 export interface ProcessSeries {
@@ -71,7 +62,10 @@ export class MemorySampler {
           vanished: false,
         };
         this.series.set(service.name, series);
-        const [rssBytes, heapBytes] = await Promise.all([readRss(pid), readHeapUsed(service.url)]);
+        const [rssBytes, heapBytes] = await Promise.all([
+          readRss(pid),
+          gaugeValue(`${service.url}/metrics`, 'nodejs_heap_size_used_bytes'),
+        ]);
         if (rssBytes === null || pid !== series.pid) {
           series.vanished = true;
           return;
