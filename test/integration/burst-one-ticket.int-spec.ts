@@ -160,9 +160,14 @@ beforeAll(async () => {
   for (let i = 0; i < TICKETING_WORKERS; i += 1) {
     await startWorker('ticketing', ticketingWorkerModule());
   }
-  await waitFor(() => probe.queueExists(topologyNames(namespace).queue('ticketing')), {
-    description: 'the workers declared the topology',
-  });
+  // Consuming means declared and bound: an announcement before the bindings would be unroutable.
+  const names = topologyNames(namespace);
+  await waitFor(
+    async () =>
+      (await probe.consumerCount(names.queue('conversation'))) === CONVERSATION_WORKERS &&
+      (await probe.consumerCount(names.queue('ticketing'))) === TICKETING_WORKERS,
+    { description: 'every worker consumes its queue' },
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -181,7 +186,7 @@ afterAll(async () => {
 }, 60_000);
 
 async function publish(envelope: EventEnvelope): Promise<void> {
-  await probe.publishRaw(
+  await probe.publishRouted(
     topologyNames(namespace).exchange,
     envelope.type,
     JSON.stringify(envelope),
@@ -226,7 +231,7 @@ async function announceChannel(channelId: string): Promise<void> {
             channelId,
           ])
         ).rows.length === 1,
-      { description: `${schema} knows the channel`, timeoutMs: 10_000 },
+      { description: `${schema} knows the channel`, timeoutMs: 30_000 },
     );
   }
 }
@@ -341,4 +346,4 @@ it(`${CUSTOMERS} customers × ${MESSAGES_PER_CUSTOMER} messages at once, on ${CO
       messageCount: 0,
     });
   }
-}, 30_000);
+}, 90_000);

@@ -121,10 +121,9 @@ beforeAll(async () => {
   probe = await BrokerProbe.open(TEST_RABBITMQ_URL, `${namespace}-probe`);
   // Consuming means declared and bound: a publish before the binding would be unroutable.
   const queue = topologyNames(namespace).queue('conversation');
-  await waitFor(
-    async () => (await probe.queueExists(queue)) && (await probe.queue(queue)).consumerCount > 0,
-    { description: 'the conversation service to consume its queue' },
-  );
+  await waitFor(async () => (await probe.consumerCount(queue)) > 0, {
+    description: 'the conversation service to consume its queue',
+  });
   observer = new Client({ connectionString: db.url });
   await observer.connect();
 
@@ -177,7 +176,7 @@ afterAll(async () => {
 });
 
 async function publish(envelope: { id: string; type: string }): Promise<void> {
-  await probe.publishRaw(
+  await probe.publishRouted(
     topologyNames(namespace).exchange,
     envelope.type,
     JSON.stringify(envelope),

@@ -178,6 +178,30 @@ export class BrokerProbe {
   }
 
   /**
+   * Consumers on a queue, 0 while it does not exist. A service consumes only after declaring and
+   * binding the whole topology, so a consumer means a publish from now on is routed.
+   */
+  async consumerCount(name: string): Promise<number> {
+    try {
+      return (await this.queue(name)).consumerCount;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** publishRaw that fails when no queue was bound to take the message. */
+  async publishRouted(
+    exchange: string,
+    routingKey: string,
+    content: Buffer | string,
+    options: Options.Publish = {},
+  ): Promise<void> {
+    if ((await this.publishRaw(exchange, routingKey, content, options)) === 'returned') {
+      throw new Error(`${routingKey} was returned unroutable by ${exchange}: no queue bound yet`);
+    }
+  }
+
+  /**
    * Publishes exactly these bytes with a confirm, `mandatory`: resolves 'routed' or 'returned'
    * (no queue bound), rejects on a nack or a channel error (e.g. a missing exchange).
    */

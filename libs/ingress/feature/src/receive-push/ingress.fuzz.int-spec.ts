@@ -24,6 +24,8 @@ import { IngressHarness, type TestChannel } from '../test-support/ingress-harnes
 
 const SEED = Number(process.env['FUZZ_SEED'] ?? Date.now() % 2_147_483_647);
 const REQUESTS = Number(process.env['FUZZ_REQUESTS'] ?? 10_500);
+/** A guard against a hang, not a measure: ~1 ms a request here, 3 ms on a busy CI machine. */
+const TIMEOUT_MS = 30_000 + REQUESTS * 12;
 
 const random = seededRandom(SEED);
 const int = (below: number): number => Math.floor(random() * below);
@@ -256,141 +258,153 @@ const isAcceptedPush = (s: Sent): boolean =>
   s.method === 'POST' && s.status === 200 && s.channelMode !== 'disabled';
 
 describe('ingress fuzzing', () => {
-  it(`survives ${REQUESTS} random and mutated requests (seed ${SEED})`, async () => {
-    const channels = await Promise.all(
-      (['secure', 'compatible', 'plaintext'] as const).map(async (mode) => {
-        const channel = ingress.newChannel({ encryptionMode: mode });
-        await ingress.announce(channel);
-        return channel;
-      }),
-    );
-    const disabled = ingress.newChannel({ enabled: false });
-    await ingress.announce(disabled);
-    const targets = [...channels, disabled].map((channel) => ({
-      channel,
-      target: ingress.target(channel),
-    }));
-    await waitFor(
-      async () => {
-        for (const { target } of targets) {
-          const probe = buildPush(
-            target,
-            textMessage({
-              toUserName: 'gh_0123456789ab',
-              fromUserName: 'oProbe',
-              msgId: '1',
-              content: 'x',
-            }),
-          );
-          const response = await fastify.inject({ method: 'GET', url: `${probe.url}&echostr=1` });
-          if (response.statusCode !== 200) {
-            return false;
+  it(
+    `survives ${REQUESTS} random and mutated requests (seed ${SEED})`,
+    async () => {
+      const channels = await Promise.all(
+        (['secure', 'compatible', 'plaintext'] as const).map(async (mode) => {
+          const channel = ingress.newChannel({ encryptionMode: mode });
+          await ingress.announce(channel);
+          return channel;
+        }),
+      );
+      const disabled = ingress.newChannel({ enabled: false });
+      await ingress.announce(disabled);
+      const targets = [...channels, disabled].map((channel) => ({
+        channel,
+        target: ingress.target(channel),
+      }));
+      await waitFor(
+        async () => {
+          for (const { target } of targets) {
+            const probe = buildPush(
+              target,
+              textMessage({
+                toUserName: 'gh_0123456789ab',
+                fromUserName: 'oProbe',
+                msgId: '1',
+                content: 'x',
+              }),
+            );
+            const response = await fastify.inject({ method: 'GET', url: `${probe.url}&echostr=1` });
+            if (response.statusCode !== 200) {
+              return false;
+            }
+          }
+          return true;
+        },
+        { description: 'the ingress knows the fuzzed channels' },
+      );
+
+      const sent: Sent[] = [];
+      const serverErrors: string[] = [];
+      /** Every inner message the channels' own keys signed, originals and signed junk alike. */
+      const signedInners = new Map<string, string[]>();
+      const signed = (channelId: string, inner: string): void => {
+        signedInners.set(channelId, [...(signedInners.get(channelId) ?? []), inner]);
+      };
+      for (let i = 0; i < REQUESTS; i += 1) {
+        const { channel, target } = pick(targets);
+        const channelMode = channel.enabled ? channel.encryptionMode : 'disabled';
+        const inner = innerMessage();
+        const valid = buildPush(target, inner.xml);
+        signed(channel.channelId, inner.xml);
+        let url = valid.url;
+        let body: string | Buffer = valid.body;
+        let mutated = true;
+        let contentType: string | undefined = 'text/xml';
+        const roll = random();
+        if (roll < 0.1) {
+          mutated = false;
+        } else if (roll < 0.45) {
+          body = mutateText(valid.body);
+        } else if (roll < 0.65) {
+          url = mutateUrl(valid.url);
+        } else if (roll < 0.75) {
+          url = mutateUrl(valid.url);
+          body = mutateText(valid.body);
+        } else if (roll < 0.85) {
+          const junk = signedJunk(target);
+          signed(channel.channelId, junk.inner);
+          url = junk.url;
+          body = junk.body;
+        } else if (roll < 0.92) {
+          body = Buffer.from(Array.from({ length: int(2_000) }, () => int(256)));
+        } else {
+          contentType = pick([
+            undefined,
+            'application/json',
+            'multipart/form-data; boundary=x',
+            'text/xml; charset=gbk',
+          ]);
+          if (contentType === 'application/json') {
+            body = JSON.stringify({ xml: valid.body, __proto__: { polluted: true } });
           }
         }
-        return true;
-      },
-      { description: 'the ingress knows the fuzzed channels' },
-    );
+        const method = mutated
+          ? pick(['POST', 'POST', 'POST', 'POST', 'GET', 'PUT', 'DELETE'] as const)
+          : 'POST';
+        const response = await fastify.inject({
+          method,
+          url,
+          payload: body,
+          headers: contentType === undefined ? {} : { 'content-type': contentType },
+        });
+        if (response.statusCode >= 500) {
+          serverErrors.push(
+            `${response.statusCode} ${response.body.slice(0, 200)} for ${url.slice(0, 200)}`,
+          );
+        }
+        sent.push({
+          method,
+          channelMode,
+          mutated,
+          status: response.statusCode,
+          msgId: inner.msgId,
+        });
+      }
 
-    const sent: Sent[] = [];
-    const serverErrors: string[] = [];
-    /** Every inner message the channels' own keys signed, originals and signed junk alike. */
-    const signedInners = new Map<string, string[]>();
-    const signed = (channelId: string, inner: string): void => {
-      signedInners.set(channelId, [...(signedInners.get(channelId) ?? []), inner]);
-    };
-    for (let i = 0; i < REQUESTS; i += 1) {
-      const { channel, target } = pick(targets);
-      const channelMode = channel.enabled ? channel.encryptionMode : 'disabled';
-      const inner = innerMessage();
-      const valid = buildPush(target, inner.xml);
-      signed(channel.channelId, inner.xml);
-      let url = valid.url;
-      let body: string | Buffer = valid.body;
-      let mutated = true;
-      let contentType: string | undefined = 'text/xml';
-      const roll = random();
-      if (roll < 0.1) {
-        mutated = false;
-      } else if (roll < 0.45) {
-        body = mutateText(valid.body);
-      } else if (roll < 0.65) {
-        url = mutateUrl(valid.url);
-      } else if (roll < 0.75) {
-        url = mutateUrl(valid.url);
-        body = mutateText(valid.body);
-      } else if (roll < 0.85) {
-        const junk = signedJunk(target);
-        signed(channel.channelId, junk.inner);
-        url = junk.url;
-        body = junk.body;
-      } else if (roll < 0.92) {
-        body = Buffer.from(Array.from({ length: int(2_000) }, () => int(256)));
-      } else {
-        contentType = pick([
-          undefined,
-          'application/json',
-          'multipart/form-data; boundary=x',
-          'text/xml; charset=gbk',
-        ]);
-        if (contentType === 'application/json') {
-          body = JSON.stringify({ xml: valid.body, __proto__: { polluted: true } });
+      expect(serverErrors).toEqual([]);
+      expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+      const acceptedPushes = sent.filter(isAcceptedPush).length;
+      await waitFor(
+        async () =>
+          (await ingress.probe.queue(ingress.conversationQueue)).messageCount >= acceptedPushes,
+        { description: `all ${acceptedPushes} accepted pushes in the queue` },
+      );
+      const published = await ingress.takePublished();
+      const acceptedOnEnabled = sent.filter(isAcceptedPush);
+      // Every published event is one that was answered success, and each is a valid contract event.
+      expect(published).toHaveLength(acceptedOnEnabled.length);
+      for (const envelope of published) {
+        expect(() => parseEnvelope(envelope)).not.toThrow();
+      }
+      // On secure channels the whole message is signed: whatever was published, the channel's
+      // key signed (a mutation after signing never gets through).
+      const secure = channels[0];
+      const secureInners = signedInners.get(secure.channelId) ?? [];
+      for (const envelope of published.filter((e) => e.data['channelId'] === secure.channelId)) {
+        const msgId = envelope.data['msgId'];
+        if (typeof msgId === 'string') {
+          expect(secureInners.some((inner) => inner.includes(`<MsgId>${msgId}</MsgId>`))).toBe(
+            true,
+          );
         }
       }
-      const method = mutated
-        ? pick(['POST', 'POST', 'POST', 'POST', 'GET', 'PUT', 'DELETE'] as const)
-        : 'POST';
-      const response = await fastify.inject({
-        method,
-        url,
-        payload: body,
-        headers: contentType === undefined ? {} : { 'content-type': contentType },
-      });
-      if (response.statusCode >= 500) {
-        serverErrors.push(
-          `${response.statusCode} ${response.body.slice(0, 200)} for ${url.slice(0, 200)}`,
-        );
-      }
-      sent.push({ method, channelMode, mutated, status: response.statusCode, msgId: inner.msgId });
-    }
-
-    expect(serverErrors).toEqual([]);
-    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
-    const acceptedPushes = sent.filter(isAcceptedPush).length;
-    await waitFor(
-      async () =>
-        (await ingress.probe.queue(ingress.conversationQueue)).messageCount >= acceptedPushes,
-      { description: `all ${acceptedPushes} accepted pushes in the queue` },
-    );
-    const published = await ingress.takePublished();
-    const acceptedOnEnabled = sent.filter(isAcceptedPush);
-    // Every published event is one that was answered success, and each is a valid contract event.
-    expect(published).toHaveLength(acceptedOnEnabled.length);
-    for (const envelope of published) {
-      expect(() => parseEnvelope(envelope)).not.toThrow();
-    }
-    // On secure channels the whole message is signed: whatever was published, the channel's
-    // key signed (a mutation after signing never gets through).
-    const secure = channels[0];
-    const secureInners = signedInners.get(secure.channelId) ?? [];
-    for (const envelope of published.filter((e) => e.data['channelId'] === secure.channelId)) {
-      const msgId = envelope.data['msgId'];
-      if (typeof msgId === 'string') {
-        expect(secureInners.some((inner) => inner.includes(`<MsgId>${msgId}</MsgId>`))).toBe(true);
-      }
-    }
-    const untouched = sent.filter((s) => !s.mutated && s.channelMode !== 'disabled');
-    expect(untouched.every((s) => s.status === 200)).toBe(true);
-    // The report a failure would want: how the requests were answered.
-    const byStatus = sent.reduce<Record<number, number>>((counts, s) => {
-      counts[s.status] = (counts[s.status] ?? 0) + 1;
-      return counts;
-    }, {});
-    expect(
-      Object.keys(byStatus)
-        .map(Number)
-        .every((status) => status < 500),
-    ).toBe(true);
-    expect(sent.length).toBeGreaterThanOrEqual(10_000);
-  });
+      const untouched = sent.filter((s) => !s.mutated && s.channelMode !== 'disabled');
+      expect(untouched.every((s) => s.status === 200)).toBe(true);
+      // The report a failure would want: how the requests were answered.
+      const byStatus = sent.reduce<Record<number, number>>((counts, s) => {
+        counts[s.status] = (counts[s.status] ?? 0) + 1;
+        return counts;
+      }, {});
+      expect(
+        Object.keys(byStatus)
+          .map(Number)
+          .every((status) => status < 500),
+      ).toBe(true);
+      expect(sent.length).toBeGreaterThanOrEqual(10_000);
+    },
+    TIMEOUT_MS,
+  );
 });

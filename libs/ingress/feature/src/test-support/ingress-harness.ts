@@ -120,10 +120,10 @@ export class IngressHarness {
       },
     });
     const probe = await BrokerProbe.open(TEST_RABBITMQ_URL, `${namespace}-probe`);
-    // The ingress declares the topology once connected; nothing can be announced before.
-    const conversationQueue = topologyNames(namespace).queue('conversation');
-    await waitFor(() => probe.queueExists(conversationQueue), {
-      description: 'the ingress declared the topology',
+    // The ingress consumes once it declared and bound the topology; nothing can be announced before.
+    const ingressQueue = topologyNames(namespace).queue('ingress');
+    await waitFor(async () => (await probe.consumerCount(ingressQueue)) > 0, {
+      description: 'the ingress consumes its queue',
     });
     return new IngressHarness(
       app,
@@ -191,7 +191,7 @@ export class IngressHarness {
       sealedSecrets: sealChannelSecrets(this.secretBox, channel.channelId, channel.secrets),
     });
     const envelope = createEnvelope(RoutingKeys.channelUpdated, data);
-    await this.probe.publishRaw(
+    await this.probe.publishRouted(
       topologyNames(this.namespace).exchange,
       envelope.type,
       JSON.stringify(envelope),
