@@ -1,5 +1,6 @@
 import {
   DEFAULT_FLATNESS,
+  lowEnvelope,
   memoryTrend,
   processMemoryVerdict,
   type MemorySample,
@@ -110,6 +111,49 @@ describe(memoryTrend.name, () => {
     expect(judged(series({ minutes: 10, baseMb: 200, leakMbPerMin: -3 }), 180_000).verdict).toBe(
       'flat',
     );
+  });
+});
+
+describe(lowEnvelope.name, () => {
+  /** A flat floor of 32 MB under a sawtooth whose height grows from 4 to 14 MB (V8 warming). */
+  const warmingSawtooth = (): MemorySample[] =>
+    Array.from({ length: 36 }, (_, index) => {
+      const atMs = 45_000 + index * 3_000;
+      const height = 4 + (10 * index) / 35;
+      return { atMs, bytes: (32 + ((atMs % 24_000) / 24_000) * height) * MB };
+    });
+
+  it('keeps the lowest sample of each window, in order', () => {
+    const samples = [5, 3, 9, 4, 8, 2, 7].map((mb, index) => ({
+      atMs: index * 10_000,
+      bytes: mb * MB,
+    }));
+    expect(lowEnvelope(samples, 30_000)).toEqual([
+      { atMs: 10_000, bytes: 3 * MB },
+      { atMs: 50_000, bytes: 2 * MB },
+      { atMs: 60_000, bytes: 7 * MB },
+    ]);
+    expect(lowEnvelope([], 30_000)).toEqual([]);
+  });
+
+  it('finds a growing sawtooth over a flat floor flat, where the raw samples climb', () => {
+    const options = { ...DEFAULT_FLATNESS, warmupMs: 0, minSamples: 4 };
+    const raw = memoryTrend(warmingSawtooth(), options);
+    const troughs = memoryTrend(lowEnvelope(warmingSawtooth(), 30_000), options);
+    expect(raw.slopeMbPerMin).toBeGreaterThan(2);
+    expect(troughs.verdict).toBe('flat');
+    expect(Math.abs(troughs.slopeMbPerMin)).toBeLessThan(0.5);
+  });
+
+  it('keeps a leak: the troughs rise with what is retained', () => {
+    const leaking = series({ minutes: 10, baseMb: 40, leakMbPerMin: 2.5, sawMb: 12 });
+    const troughs = memoryTrend(lowEnvelope(leaking, 30_000), {
+      ...DEFAULT_FLATNESS,
+      warmupMs: 180_000,
+    });
+    expect(troughs.verdict).toBe('growing');
+    expect(troughs.slopeMbPerMin).toBeGreaterThan(2);
+    expect(troughs.slopeMbPerMin).toBeLessThan(3);
   });
 });
 

@@ -142,6 +142,28 @@ export function memoryTrend(
   return { ...base, verdict: 'flat', reason: '' };
 }
 
+/**
+ * The lowest sample of each consecutive `windowMs` (from the first sample): the heap that
+ * survived collection. A sampled heap in use is a point on the GC sawtooth, and V8 enlarges its
+ * young generation in the first minutes, so the sawtooth's mean rises while nothing is retained;
+ * the troughs move only with what the program keeps.
+ */
+export function lowEnvelope(samples: readonly MemorySample[], windowMs: number): MemorySample[] {
+  const first = samples[0];
+  if (first === undefined) {
+    return [];
+  }
+  const lowest = new Map<number, MemorySample>();
+  for (const sample of samples) {
+    const window = Math.floor((sample.atMs - first.atMs) / windowMs);
+    const current = lowest.get(window);
+    if (current === undefined || sample.bytes < current.bytes) {
+      lowest.set(window, sample);
+    }
+  }
+  return [...lowest.entries()].sort(([a], [b]) => a - b).map(([, sample]) => sample);
+}
+
 export interface ProcessMemoryVerdict {
   flat: boolean;
   reason: string;
