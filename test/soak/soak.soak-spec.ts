@@ -62,11 +62,11 @@ interface JudgedProcess {
 }
 
 const trendCells = (trend: MemoryTrend): string =>
-  `${mb(trend.warmMb)} → ${mb(trend.endMb)} | ${trend.slopeMbPerMin.toFixed(2)} ± ${trend.slopeStdErrMbPerMin.toFixed(2)}`;
+  `${mb(trend.warmMb)} → ${mb(trend.endMb)} (warm-up high ${mb(trend.highWaterMb)}) | ${trend.slopeMbPerMin.toFixed(2)} ± ${trend.slopeStdErrMbPerMin.toFixed(2)}`;
 
 function memoryTable(rows: readonly JudgedProcess[]): string {
   return [
-    `memory after a ${(WARMUP_MS / 1000).toFixed(0)} s warm-up, every ${SAMPLE_MS / 1000} s (MB: median of the first → last third, the heap by its lowest reading in each ${HEAP_TROUGH_WINDOW_MS / 1000} s; slope MB/min ± SE, a leak when over ${SLOPE_FLOOR_MB_PER_MIN} and ${DEFAULT_FLATNESS.slopeSignificance} SE):`,
+    `memory after a ${(WARMUP_MS / 1000).toFixed(0)} s warm-up, every ${SAMPLE_MS / 1000} s (MB: median of the first → last third, growth counted from the warm-up's second-half high if higher; the heap by its lowest reading in each ${HEAP_TROUGH_WINDOW_MS / 1000} s; slope MB/min ± SE, a leak when over ${SLOPE_FLOOR_MB_PER_MIN} and ${DEFAULT_FLATNESS.slopeSignificance} SE):`,
     '| process | samples | RSS MB | RSS slope | heap used MB | heap slope | verdict |',
     '|---|---|---|---|---|---|---|',
     ...rows.map(

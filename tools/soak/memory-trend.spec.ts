@@ -91,6 +91,26 @@ describe(memoryTrend.name, () => {
     expect(trend.growthMb).toBeGreaterThan(trend.growthLimitMb);
   });
 
+  it('does not count climbing back to a level held during warm-up as growth', () => {
+    // Resident at 150 MB by the end of the warm-up, the allocator gives 40 MB back just before it
+    // ends, and takes it again over the next 100 s (seen on outbound, 30 MB, in a 300 s soak).
+    const samples = series({ minutes: 5, baseMb: 110, sawMb: 1, everyMs: 3_000 }).map((s) => {
+      const atS = s.atMs / 1000;
+      const lift = atS < 140 ? 40 : atS < 150 ? 0 : Math.min(40, ((atS - 150) / 100) * 40);
+      return { ...s, bytes: s.bytes + lift * MB };
+    });
+    const trend = judged(samples, 150_000);
+    expect(trend.highWaterMb).toBeGreaterThan(150);
+    expect(trend.endMb - trend.warmMb).toBeGreaterThan(trend.growthLimitMb);
+    expect(trend.growthMb).toBeLessThan(1);
+    // Past that level by more than the tolerance, it is growth again.
+    const grown = samples.map((s) => ({
+      ...s,
+      bytes: s.bytes + (s.atMs > 200_000 ? 30 * MB : 0),
+    }));
+    expect(judged(grown, 150_000).verdict).toBe('growing');
+  });
+
   it('is not failed by one GC peak in the last third', () => {
     const samples = series({ minutes: 10, baseMb: 110 });
     const last = samples[samples.length - 2];

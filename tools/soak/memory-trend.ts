@@ -32,10 +32,16 @@ export type FlatnessVerdict = 'flat' | 'growing' | 'too few samples';
 
 export interface MemoryTrend {
   samples: number;
-  /** Median RSS of the first third after warm-up (MB). */
+  /** Median of the first third after warm-up (MB). */
   warmMb: number;
-  /** Median RSS of the last third (MB). */
+  /**
+   * The highest sample in the second half of the warm-up (MB; 0 without one): a level the
+   * process already held once its boot was over.
+   */
+  highWaterMb: number;
+  /** Median of the last third (MB). */
   endMb: number;
+  /** From the higher of `warmMb` and `highWaterMb` to `endMb`. */
   growthMb: number;
   growthLimitMb: number;
   /** Least-squares slope over the post-warm-up samples (MB per minute). */
@@ -86,7 +92,9 @@ function fitSlope(xs: readonly number[], ys: readonly number[]): { slope: number
 /**
  * Whether a process's memory stayed flat after warm-up. Two independent tests, either fails it:
  * the median of the last third of samples grew past the tolerance over the median of the first
- * third (medians, so one GC peak does not decide), or the least-squares slope is both material
+ * third (medians, so one GC peak does not decide) or over the warm-up's high-water mark, whichever
+ * is higher (the allocator gives pages back in a step and takes them again over minutes: climbing
+ * back to a level already held is not growth), or the least-squares slope is both material
  * (above the floor) and real (above what the residual noise explains at this span). A short run
  * has a wide standard error, so only gross leaks fail it; a long one resolves ~1–2 MB/min.
  */
@@ -98,7 +106,11 @@ export function memoryTrend(
   const third = Math.max(1, Math.floor(warm.length / 3));
   const warmMb = warm.length === 0 ? 0 : median(warm.slice(0, third).map((s) => s.bytes)) / MB;
   const endMb = warm.length === 0 ? 0 : median(warm.slice(-third).map((s) => s.bytes)) / MB;
-  const growthMb = endMb - warmMb;
+  const highWaterMb =
+    samples
+      .filter((s) => s.atMs >= options.warmupMs / 2 && s.atMs < options.warmupMs)
+      .reduce((highest, s) => Math.max(highest, s.bytes), 0) / MB;
+  const growthMb = endMb - Math.max(warmMb, highWaterMb);
   const growthLimitMb = Math.max(options.growthToleranceMb, options.growthToleranceRatio * warmMb);
   const { slope, stdErr } =
     warm.length >= 2
@@ -111,6 +123,7 @@ export function memoryTrend(
   const base = {
     samples: warm.length,
     warmMb,
+    highWaterMb,
     endMb,
     growthMb,
     growthLimitMb,

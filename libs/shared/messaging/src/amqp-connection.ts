@@ -10,6 +10,10 @@ export interface AmqpConnectionOptions {
   /** Shown in the RabbitMQ management UI, so an operator sees which process holds a connection. */
   connectionName: string;
   heartbeatSeconds?: number;
+  /**
+   * The longest pause between attempts (2 s): a broker back from an outage is used within about
+   * that, and a refused attempt costs it next to nothing.
+   */
   maxReconnectDelayMs?: number;
 }
 
@@ -80,7 +84,7 @@ export class AmqpConnection {
       if (this.stopping) {
         return;
       }
-      const cap = this.options.maxReconnectDelayMs ?? 5_000;
+      const cap = this.options.maxReconnectDelayMs ?? 2_000;
       await sleep(Math.min(cap, 100 * 2 ** Math.min(failures, 10)) * (0.8 + Math.random() * 0.4));
     }
   }
