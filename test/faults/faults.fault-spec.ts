@@ -31,6 +31,7 @@ const results: Array<{
   resumeMs: number;
   flowMs: number;
   settleMs: number;
+  detail: string;
   failed: string[];
 }> = [];
 
@@ -81,11 +82,11 @@ afterAll(async () => {
   const table = [
     '',
     `fault suite (${profile}): ${results.length} faults`,
-    '| fault | pushes | acked | retries | processes ready after | new message at agents after | settled in | failed criteria |',
-    '|---|---|---|---|---|---|---|---|',
+    '| fault | what it hit | pushes | acked | retries | processes ready after | new message at agents after | settled in | failed criteria |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...results.map(
       (row) =>
-        `| ${row.fault} | ${row.pushes} | ${row.acknowledged} | ${row.retries} | ${(row.resumeMs / 1000).toFixed(1)} s | ${(row.flowMs / 1000).toFixed(1)} s | ${(row.settleMs / 1000).toFixed(1)} s | ${row.failed.length === 0 ? 'none' : row.failed.join('; ')} |`,
+        `| ${row.fault} | ${row.detail} | ${row.pushes} | ${row.acknowledged} | ${row.retries} | ${(row.resumeMs / 1000).toFixed(1)} s | ${(row.flowMs / 1000).toFixed(1)} s | ${(row.settleMs / 1000).toFixed(1)} s | ${row.failed.length === 0 ? 'none' : row.failed.join('; ')} |`,
     ),
     '',
   ];
@@ -122,6 +123,7 @@ describe(`the system under faults (${profile})`, () => {
         resumeMs,
         flowMs,
         settleMs,
+        detail: outcome.detail ?? '',
         failed: [
           ...failed.map((criterion) => `${criterion.name}: ${criterion.detail}`),
           ...(resumeMs > RESUME_LIMIT_MS ? [`processes ready again after ${resumeMs} ms`] : []),

@@ -5,9 +5,10 @@ import { Client } from 'pg';
 
 import { createEnvelope, RoutingKeys } from '@wechat-desk/contracts';
 import { topologyNames } from '@wechat-desk/shared/messaging';
-import { TcpFaultProxy } from '@wechat-desk/shared/testing';
+import { TcpFaultProxy, waitFor } from '@wechat-desk/shared/testing';
 
 import type { AppName, FaultCluster } from './cluster';
+import { transactionsWaitingOnLock } from './backends';
 import { Infra } from './infra';
 import { sleep, type FaultLoad } from './load';
 
@@ -25,6 +26,8 @@ export interface FaultOutcome {
   poison?: number;
   /** How processes asked to stop with SIGTERM ended (0 or 'SIGTERM': graceful; 'SIGKILL': not). */
   exitCodes?: Array<{ name: string; code: number | string | null }>;
+  /** What the fault is known to have hit, in words (for the report). */
+  detail?: string;
 }
 
 export interface FaultScenario {
@@ -58,6 +61,126 @@ function killNine(app: AppName): FaultScenario {
         await cluster.restart(victim);
       }
       return {};
+    },
+  };
+}
+
+type Worker = ReturnType<FaultCluster['workers']>[number];
+
+/**
+ * Per service, a table it writes for every message it handles (so every handler's commit), and
+ * the rows of it that only handled messages write (the desk's REST replies add outgoing views).
+ */
+const EFFECTS: Readonly<Record<Exclude<AppName, 'ingress'>, { table: string; handled: string }>> = {
+  conversation: { table: 'conversation.messages', handled: 'conversation.messages' },
+  ticketing: { table: 'ticketing.ticket_messages', handled: 'ticketing.ticket_messages' },
+  outbound: { table: 'outbound.reply_sends', handled: 'outbound.reply_sends' },
+  'desk-api': {
+    table: 'desk.message_views',
+    handled: `desk.message_views WHERE direction = 'in'`,
+  },
+};
+
+const pidOf = (worker: Worker): number => {
+  if (worker.child.pid === undefined) {
+    throw new Error(`${worker.name} has no process`);
+  }
+  return worker.child.pid;
+};
+
+async function countRows(databaseUrl: string, from: string): Promise<number> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${from}`);
+    return Number(rows[0]?.n ?? 0);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * kill -9 while the worker's handlers are inside their transactions: its effect table is locked
+ * against writes, so every handler blocks before its commit; the kill lands once the victim is
+ * seen waiting there with work in hand. Its messages go back to the queue, uncommitted.
+ */
+function killBeforeCommit(app: Exclude<AppName, 'ingress'>): FaultScenario {
+  return {
+    name: `kill -9 ${app} inside its transactions (before the commit)`,
+    async inject({ cluster }) {
+      const [victim] = cluster.workers(app);
+      if (victim === undefined) {
+        throw new Error(`no ${app} worker`);
+      }
+      const holder = new Client({ connectionString: cluster.databaseUrl });
+      await holder.connect();
+      let waiting = 0;
+      try {
+        await holder.query('BEGIN');
+        // EXCLUSIVE blocks writers only: the desk and readiness checks go on reading.
+        await holder.query(`LOCK TABLE ${EFFECTS[app].table} IN EXCLUSIVE MODE`);
+        waiting = await waitFor(
+          async () => {
+            const count = await transactionsWaitingOnLock(cluster.databaseUrl, pidOf(victim));
+            return count > 0 ? count : false;
+          },
+          { description: `${victim.name} inside a transaction, waiting`, timeoutMs: 30_000 },
+        );
+        await cluster.kill(victim);
+      } finally {
+        await holder.query('COMMIT');
+        await holder.end();
+      }
+      await cluster.restart(victim);
+      return { detail: `${waiting} of its transactions open, uncommitted, when killed` };
+    },
+  };
+}
+
+/**
+ * kill -9 after the worker committed and acknowledged, before RabbitMQ had its acks: it talks to
+ * RabbitMQ through a proxy that drops what it sends (acks, publishes) while deliveries still
+ * reach it, and its siblings are paused, so every row committed meanwhile is its work. The broker
+ * redelivers all of it to the others, whose unique keys must absorb it.
+ */
+function killAfterCommit(app: Exclude<AppName, 'ingress'>): FaultScenario {
+  return {
+    name: `kill -9 ${app} after its commits (acks lost)`,
+    async inject({ cluster }) {
+      const [worker, ...siblings] = cluster.workers(app);
+      if (worker === undefined) {
+        throw new Error(`no ${app} worker`);
+      }
+      const original = worker.spec.env['RABBITMQ_URL'] ?? rabbitUrl();
+      const proxy = await TcpFaultProxy.start(TcpFaultProxy.targetOf(original));
+      const victim = await cluster.restart(worker, { RABBITMQ_URL: proxy.urlFor(original) });
+      let committed = 0;
+      try {
+        await sleep(2_000);
+        for (const sibling of siblings) {
+          process.kill(pidOf(sibling), 'SIGSTOP');
+        }
+        const before = await countRows(cluster.databaseUrl, EFFECTS[app].handled);
+        proxy.dropFromClient();
+        // Kept short of two heartbeats (10 s each), so the paused siblings stay connected.
+        committed = await waitFor(
+          async () => {
+            const count = (await countRows(cluster.databaseUrl, EFFECTS[app].handled)) - before;
+            return count >= 3 ? count : false;
+          },
+          { description: `${victim.name} committing while its acks are lost`, timeoutMs: 8_000 },
+        );
+        await cluster.kill(victim);
+      } finally {
+        for (const sibling of siblings) {
+          process.kill(pidOf(sibling), 'SIGCONT');
+        }
+        await proxy.close();
+      }
+      await cluster.restart(victim, { RABBITMQ_URL: original });
+      return {
+        detail: `${committed} rows committed unacknowledged (${proxy.droppedBytes} bytes to RabbitMQ lost)`,
+      };
     },
   };
 }
@@ -202,6 +325,14 @@ export const SCENARIOS: readonly FaultScenario[] = [
   killNine('outbound'),
   killNine('desk-api'),
   killNine('ingress'),
+  killBeforeCommit('conversation'),
+  killAfterCommit('conversation'),
+  killBeforeCommit('ticketing'),
+  killAfterCommit('ticketing'),
+  killBeforeCommit('outbound'),
+  killAfterCommit('outbound'),
+  killBeforeCommit('desk-api'),
+  killAfterCommit('desk-api'),
   closeConnections,
   rabbitDown,
   postgresRestart,

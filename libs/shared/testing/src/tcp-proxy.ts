@@ -4,14 +4,18 @@ import { createServer, connect as connectTcp, type Server, type Socket } from 'n
  * A TCP proxy in front of a real service, for network faults a test controls: `cut()` drops every
  * connection and refuses new ones until `restore()`; `blackhole()` keeps connections open but
  * stops passing bytes (a half-dead network: the client only notices through heartbeats or a cut);
- * `hold()` delays every byte until `release()` (a slow network: nothing is lost).
+ * `hold()` delays every byte until `release()` (a slow network: nothing is lost);
+ * `dropFromClient()` passes the service's bytes but drops the client's (a client that goes on
+ * working on what it receives while what it sends back is lost).
  */
 export class TcpFaultProxy {
   private readonly pairs = new Set<{ client: Socket; upstream: Socket }>();
   private refusing = false;
   private silent = false;
+  private clientMuted = false;
   private holding = false;
   private accepted = 0;
+  private dropped = 0;
 
   private constructor(
     private readonly server: Server,
@@ -65,6 +69,11 @@ export class TcpFaultProxy {
     return this.accepted;
   }
 
+  /** Bytes swallowed by blackhole() or dropFromClient() since the start, both ways. */
+  get droppedBytes(): number {
+    return this.dropped;
+  }
+
   /** Drops every connection at once and refuses new ones until restore(). */
   cut(): void {
     this.refusing = true;
@@ -79,6 +88,11 @@ export class TcpFaultProxy {
   /** Keeps connections open but lets no byte through, either way (lost bytes stay lost). */
   blackhole(): void {
     this.silent = true;
+  }
+
+  /** Lets the service's bytes reach the client but drops what the client sends, until restore(). */
+  dropFromClient(): void {
+    this.clientMuted = true;
   }
 
   /** Keeps every byte, both ways, until release(); connections stay open. */
@@ -103,6 +117,7 @@ export class TcpFaultProxy {
   restore(): void {
     this.refusing = false;
     this.silent = false;
+    this.clientMuted = false;
     this.release();
   }
 
@@ -130,12 +145,16 @@ export class TcpFaultProxy {
       upstream.destroy();
     };
     client.on('data', (chunk: Buffer) => {
-      if (!this.silent) {
+      if (this.silent || this.clientMuted) {
+        this.dropped += chunk.length;
+      } else {
         upstream.write(chunk);
       }
     });
     upstream.on('data', (chunk: Buffer) => {
-      if (!this.silent) {
+      if (this.silent) {
+        this.dropped += chunk.length;
+      } else {
         client.write(chunk);
       }
     });
