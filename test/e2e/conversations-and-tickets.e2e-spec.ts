@@ -350,4 +350,41 @@ describe('conversations and tickets, end to end', () => {
       await system.query('SELECT 1 FROM ticketing.tickets WHERE open_id = $1', [customer]),
     ).toHaveLength(0);
   });
+
+  it("shows on each worker's /metrics what it consumed and what waits in its queues and outbox", async () => {
+    const scrape = async (app: 'conversation' | 'ticketing' | 'desk-api'): Promise<string[]> =>
+      (await (await fetch(`${system.urls[app]}/metrics`)).text()).split('\n');
+    const value = (lines: string[], ...parts: string[]): number | undefined => {
+      const line = lines.find(
+        (row) => !row.startsWith('#') && parts.every((part) => row.includes(part)),
+      );
+      return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+    };
+    const consumed = {
+      conversation: 'type="wechat.message.text.v1"',
+      ticketing: 'type="conversation.message.recorded.v1"',
+      'desk-api': 'type="ticket.message.added.v1"',
+    } as const;
+    for (const app of ['conversation', 'ticketing', 'desk-api'] as const) {
+      // Scraped after the pipeline settled: everything handled, nothing waiting.
+      const lines = await waitFor(
+        async () => {
+          const scraped = await scrape(app);
+          return value(scraped, 'messaging_messages_waiting', 'where="queue"') === 0 &&
+            value(scraped, 'messaging_messages_waiting', 'where="outbox"') === 0
+            ? scraped
+            : false;
+        },
+        { timeoutMs: 10_000, description: `${app}'s queue and outbox empty` },
+      );
+      expect(
+        value(lines, 'messaging_deliveries_total', consumed[app], 'outcome="acked"'),
+      ).toBeGreaterThan(0);
+      expect(
+        value(lines, 'messaging_handler_duration_seconds_count', consumed[app]),
+      ).toBeGreaterThan(0);
+      expect(value(lines, 'messaging_messages_waiting', 'where="dead_letter"')).toBe(0);
+      expect(value(lines, 'messaging_messages_waiting', 'where="retry"')).toBe(0);
+    }
+  });
 });

@@ -1,7 +1,9 @@
 import { Logger } from '@nestjs/common';
-import { connect, type ChannelModel } from 'amqplib';
+import { connect, type Channel, type ChannelModel } from 'amqplib';
 
 import { sleep } from '@wechat-desk/shared/util';
+
+import { BrokerUnavailableError } from './errors';
 
 export type ConnectionReadyHook = (model: ChannelModel) => Promise<void>;
 
@@ -56,6 +58,22 @@ export class AmqpConnection {
       return Promise.resolve();
     }
     return new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  /** Runs `work` on a channel of its own on the current connection, closed afterwards. */
+  async withChannel<T>(work: (channel: Channel) => Promise<T>): Promise<T> {
+    const model = this.model;
+    if (model === null) {
+      throw new BrokerUnavailableError('RabbitMQ is not connected');
+    }
+    const channel = await model.createChannel();
+    // A failed command closes the channel with an error event; the command's promise rejects too.
+    channel.on('error', () => undefined);
+    try {
+      return await work(channel);
+    } finally {
+      await channel.close().catch(() => undefined);
+    }
   }
 
   async close(): Promise<void> {

@@ -9,6 +9,7 @@ import { AmqpConnection, describeError } from './amqp-connection';
 import { AmqpContext } from './amqp-context';
 import type { ConfirmPublisher } from './confirm-publisher';
 import { NonRetryableError } from './errors';
+import type { DeliveryObserver, DeliveryOutcome } from './messaging-metrics';
 import { decideOnFailure } from './retry-policy';
 import { SUBSCRIPTIONS, topologyNames, type ServiceName } from './topology';
 
@@ -18,6 +19,8 @@ export interface AmqpTransportOptions {
   prefetch: number;
   maxAttempts: number;
   retryDelaysMs: readonly number[];
+  /** Told how every delivery was settled (metrics). */
+  observer?: DeliveryObserver;
 }
 
 export const AMQP_TRANSPORT = Symbol('AMQP_TRANSPORT');
@@ -126,24 +129,29 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
   }
 
   private async handleDelivery(channel: Channel, message: ConsumeMessage): Promise<void> {
+    const startedAt = performance.now();
+    const { type, outcome } = await this.settleDelivery(channel, message);
+    this.options.observer?.settled(type, outcome, (performance.now() - startedAt) / 1000);
+  }
+
+  /** Handles one delivery and settles it; says what it was and how it was settled. */
+  private async settleDelivery(
+    channel: Channel,
+    message: ConsumeMessage,
+  ): Promise<{ type: string; outcome: DeliveryOutcome }> {
     const attempt = Number(message.properties.headers?.['x-attempt'] ?? 1) || 1;
     let envelope: EventEnvelope;
     try {
       envelope = parseEnvelope(JSON.parse(message.content.toString('utf8')));
     } catch (error) {
       const reason = error instanceof ContractViolationError ? 'CONTRACT_VIOLATION' : 'MALFORMED';
-      await this.deadLetter(channel, message, reason, error);
-      return;
+      return { type: 'unparsed', outcome: await this.deadLetter(channel, message, reason, error) };
     }
-    const handler = this.getHandlerByPattern(envelope.type);
+    const type = envelope.type;
+    const handler = this.getHandlerByPattern(type);
     if (handler === null) {
-      await this.deadLetter(
-        channel,
-        message,
-        'NO_HANDLER',
-        new Error(`no handler for ${envelope.type}`),
-      );
-      return;
+      const error = new Error(`no handler for ${type}`);
+      return { type, outcome: await this.deadLetter(channel, message, 'NO_HANDLER', error) };
     }
     try {
       const result: unknown = await handler(
@@ -154,8 +162,12 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
         await lastValueFrom(result, { defaultValue: undefined });
       }
       settle(channel, message, 'ack');
+      return { type, outcome: 'acked' };
     } catch (error) {
-      await this.onHandlerFailure(channel, message, envelope, attempt, error);
+      return {
+        type,
+        outcome: await this.onHandlerFailure(channel, message, envelope, attempt, error),
+      };
     }
   }
 
@@ -165,7 +177,7 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
     envelope: EventEnvelope,
     attempt: number,
     error: unknown,
-  ): Promise<void> {
+  ): Promise<DeliveryOutcome> {
     this.warnIfErrorWasMasked(error);
     const decision = decideOnFailure(
       attempt,
@@ -178,7 +190,7 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
         this.logger.warn(
           `${envelope.type} ${envelope.id} failed on attempt ${attempt} (${describeError(error)}); retrying in ${decision.delayMs} ms`,
         );
-        await this.moveTo(
+        return (await this.moveTo(
           channel,
           message,
           this.names.retryQueue(this.options.service, decision.delayMs),
@@ -186,11 +198,11 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
             'x-attempt': decision.nextAttempt,
             'x-last-error': truncate(describeError(error)),
           },
-        );
-        return;
+        ))
+          ? 'retried'
+          : 'requeued';
       case 'dead-letter':
-        await this.deadLetter(channel, message, decision.reason, error);
-        return;
+        return this.deadLetter(channel, message, decision.reason, error);
     }
   }
 
@@ -222,33 +234,48 @@ export class AmqpTransport extends Server implements CustomTransportStrategy {
     message: ConsumeMessage,
     reason: string,
     error: unknown,
-  ): Promise<void> {
+  ): Promise<DeliveryOutcome> {
     this.logger.error(
       `Dead-lettering message ${String(message.properties.messageId)} (${reason}): ${describeError(error)}`,
     );
-    await this.moveTo(channel, message, this.names.deadLetterQueue(this.options.service), {
-      'x-dead-letter-reason': reason,
-      'x-last-error': truncate(describeError(error)),
-      'x-dead-lettered-at': new Date().toISOString(),
-      'x-dead-lettered-by': this.options.service,
-    });
+    const moved = await this.moveTo(
+      channel,
+      message,
+      this.names.deadLetterQueue(this.options.service),
+      {
+        'x-dead-letter-reason': reason,
+        'x-last-error': truncate(describeError(error)),
+        'x-dead-lettered-at': new Date().toISOString(),
+        'x-dead-lettered-by': this.options.service,
+      },
+    );
+    if (!moved) {
+      return 'requeued';
+    }
+    this.options.observer?.deadLettered(reason);
+    return 'dead_lettered';
   }
 
-  /** Copy first, then ack: if the copy cannot be confirmed the original is returned to the queue. */
+  /**
+   * Copy first, then ack: if the copy cannot be confirmed the original is returned to the queue.
+   * Whether the copy was confirmed.
+   */
   private async moveTo(
     channel: Channel,
     message: ConsumeMessage,
     queue: string,
     headers: Record<string, unknown>,
-  ): Promise<void> {
+  ): Promise<boolean> {
     try {
       await this.publisher.publishToQueue(queue, message, headers);
       settle(channel, message, 'ack');
+      return true;
     } catch (error) {
       this.logger.warn(
         `Could not move message to ${queue} (${describeError(error)}); requeueing it`,
       );
       settle(channel, message, 'requeue');
+      return false;
     }
   }
 }

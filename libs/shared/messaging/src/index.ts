@@ -26,6 +26,14 @@ export {
   PublishTimeoutError,
   UnroutableMessageError,
 } from './errors';
+export {
+  MessagingMetrics,
+  readQueueDepths,
+  type DeliveryObserver,
+  type DeliveryOutcome,
+  type MessagingProbes,
+  type QueueDepths,
+} from './messaging-metrics';
 export { MessagingModule, type MessagingModuleOptions } from './messaging.module';
 export { OutboxRelay } from './outbox-relay';
 export { decideOnFailure, type FailureDecision } from './retry-policy';

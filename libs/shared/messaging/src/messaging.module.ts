@@ -13,13 +13,14 @@ import {
 import { DataSource } from 'typeorm';
 
 import { AppConfig } from '@wechat-desk/shared/config';
-import { HealthRegistry } from '@wechat-desk/shared/observability';
+import { HealthRegistry, MetricsRegistry } from '@wechat-desk/shared/observability';
 import { SERVICE_SCHEMA } from '@wechat-desk/shared/persistence';
 
 import { AmqpConnection } from './amqp-connection';
 import { AmqpTransport } from './amqp-transport';
 import { ConfirmPublisher } from './confirm-publisher';
 import { assertTopology } from './declare-topology';
+import { MessagingMetrics, readQueueDepths } from './messaging-metrics';
 import { OutboxRelay } from './outbox-relay';
 import { topologyNames, type ServiceName } from './topology';
 
@@ -92,12 +93,41 @@ export class MessagingModule {
             ),
         },
         {
+          // Only where the app exposes metrics (ObservabilityModule).
+          provide: MessagingMetrics,
+          inject: [
+            AmqpConnection,
+            AppConfig,
+            { token: MetricsRegistry, optional: true },
+            { token: OutboxRelay, optional: true },
+          ],
+          useFactory: (
+            connection: AmqpConnection,
+            config: AppConfig,
+            metrics: MetricsRegistry | undefined,
+            relay: OutboxRelay | undefined,
+          ): MessagingMetrics | null =>
+            metrics === undefined
+              ? null
+              : new MessagingMetrics(metrics.registry, {
+                  queueDepths: () =>
+                    readQueueDepths(
+                      connection,
+                      topologyNames(config.MESSAGING_NAMESPACE),
+                      options.service,
+                      config.RABBITMQ_RETRY_DELAYS_MS,
+                    ),
+                  ...(relay === undefined ? {} : { outboxRows: () => relay.pendingRows() }),
+                }),
+        },
+        {
           provide: AmqpTransport,
-          inject: [AmqpConnection, ConfirmPublisher, AppConfig],
+          inject: [AmqpConnection, ConfirmPublisher, AppConfig, MessagingMetrics],
           useFactory: (
             connection: AmqpConnection,
             publisher: ConfirmPublisher,
             config: AppConfig,
+            metrics: MessagingMetrics | null,
           ) =>
             new AmqpTransport(connection, publisher, {
               service: options.service,
@@ -105,6 +135,7 @@ export class MessagingModule {
               prefetch: config.RABBITMQ_PREFETCH,
               maxAttempts: config.RABBITMQ_MAX_ATTEMPTS,
               retryDelaysMs: config.RABBITMQ_RETRY_DELAYS_MS,
+              ...(metrics === null ? {} : { observer: metrics }),
             }),
         },
         ...(options.outbox !== false

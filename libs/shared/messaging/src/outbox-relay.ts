@@ -77,6 +77,14 @@ export class OutboxRelay {
     await this.listener.stop();
   }
 
+  /** Rows committed and not yet confirmed by RabbitMQ. */
+  async pendingRows(): Promise<number> {
+    const [row] = await this.dataSource.query<Array<{ n: string }>>(
+      `SELECT count(*) AS n FROM "${this.schema}".outbox`,
+    );
+    return Number(row?.n ?? 0);
+  }
+
   /** Told whether rows were waiting each time the relay looked. */
   onBacklog(listener: (hasBacklog: boolean) => void): void {
     this.backlogListeners.push(listener);

@@ -29,6 +29,7 @@ import {
   type WechatTextMessageV1,
 } from '@wechat-desk/contracts';
 import { AppConfig, loadConfig } from '@wechat-desk/shared/config';
+import { ObservabilityModule } from '@wechat-desk/shared/observability';
 import { outboxTableSql, PersistenceModule } from '@wechat-desk/shared/persistence';
 import { BrokerProbe, testEnv, waitFor } from '@wechat-desk/shared/testing';
 
@@ -264,6 +265,7 @@ export async function startConversationService(options: {
     module: ConversationTestModule,
     imports: [
       testConfigModule(config),
+      ObservabilityModule.forService('conversation'),
       MessagingModule.forService({ service: 'conversation', outbox: false }),
     ],
     controllers: [ConversationHandlers],
