@@ -1,6 +1,6 @@
 import { readFile, readdir, readlink } from 'node:fs/promises';
 
-import { Client } from 'pg';
+import type { PipelineSystem } from '../../../tools/bench/pipeline/system';
 
 /** The local TCP ports of a process's open sockets, from /proc (Linux). */
 async function localPortsOf(pid: number): Promise<Set<number>> {
@@ -32,22 +32,19 @@ async function localPortsOf(pid: number): Promise<Set<number>> {
  * How many of the process's PostgreSQL sessions are inside a transaction and waiting for a lock:
  * work it started and cannot commit. Matched by the client ports of its sockets.
  */
-export async function transactionsWaitingOnLock(databaseUrl: string, pid: number): Promise<number> {
+export async function transactionsWaitingOnLock(
+  database: Pick<PipelineSystem, 'query'>,
+  pid: number,
+): Promise<number> {
   const ports = [...(await localPortsOf(pid))];
   if (ports.length === 0) {
     return 0;
   }
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ n: string }>(
-      `SELECT count(*) AS n FROM pg_stat_activity
-        WHERE datname = current_database() AND client_port = ANY($1::int[])
-          AND xact_start IS NOT NULL AND wait_event_type = 'Lock'`,
-      [ports],
-    );
-    return Number(rows[0]?.n ?? 0);
-  } finally {
-    await client.end();
-  }
+  const [row] = await database.query<{ n: string }>(
+    `SELECT count(*) AS n FROM pg_stat_activity
+      WHERE datname = current_database() AND client_port = ANY($1::int[])
+        AND xact_start IS NOT NULL AND wait_event_type = 'Lock'`,
+    [ports],
+  );
+  return Number(row?.n ?? 0);
 }

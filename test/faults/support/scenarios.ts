@@ -88,15 +88,9 @@ const pidOf = (worker: Worker): number => {
   return worker.child.pid;
 };
 
-async function countRows(databaseUrl: string, from: string): Promise<number> {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${from}`);
-    return Number(rows[0]?.n ?? 0);
-  } finally {
-    await client.end();
-  }
+async function countRows(cluster: FaultCluster, from: string): Promise<number> {
+  const [row] = await cluster.system.query<{ n: string }>(`SELECT count(*) AS n FROM ${from}`);
+  return Number(row?.n ?? 0);
 }
 
 /**
@@ -121,7 +115,7 @@ function killBeforeCommit(app: Exclude<AppName, 'ingress'>): FaultScenario {
         await holder.query(`LOCK TABLE ${EFFECTS[app].table} IN EXCLUSIVE MODE`);
         waiting = await waitFor(
           async () => {
-            const count = await transactionsWaitingOnLock(cluster.databaseUrl, pidOf(victim));
+            const count = await transactionsWaitingOnLock(cluster.system, pidOf(victim));
             return count > 0 ? count : false;
           },
           { description: `${victim.name} inside a transaction, waiting`, timeoutMs: 30_000 },
@@ -160,12 +154,12 @@ function killAfterCommit(app: Exclude<AppName, 'ingress'>): FaultScenario {
         for (const sibling of siblings) {
           process.kill(pidOf(sibling), 'SIGSTOP');
         }
-        const before = await countRows(cluster.databaseUrl, EFFECTS[app].handled);
+        const before = await countRows(cluster, EFFECTS[app].handled);
         proxy.dropFromClient();
         // Kept short of two heartbeats (10 s each), so the paused siblings stay connected.
         committed = await waitFor(
           async () => {
-            const count = (await countRows(cluster.databaseUrl, EFFECTS[app].handled)) - before;
+            const count = (await countRows(cluster, EFFECTS[app].handled)) - before;
             return count >= 3 ? count : false;
           },
           { description: `${victim.name} committing while its acks are lost`, timeoutMs: 8_000 },

@@ -234,11 +234,11 @@ export class PipelineSystem {
       JOIN desk.live_events le ON le.ticket_id = t.id AND le.type = 'ticket.created'`);
   }
 
-  async query<T>(sql: string): Promise<T[]> {
+  async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
     const client = new Client({ connectionString: this.databaseUrl });
     await client.connect();
     try {
-      return (await client.query(sql)).rows as T[];
+      return (await client.query(sql, [...params])).rows as T[];
     } finally {
       await client.end();
     }
