@@ -1,5 +1,6 @@
 export { createServiceDataSource, SERVICE_SCHEMAS, type ServiceSchema } from './data-source';
 export { dropDatabase, ensureDatabaseExists } from './database';
+export { DatabaseProbe } from './database-probe';
 export { migrateAll, type ServiceMigrations } from './migrate';
 export { enqueueEvents, outboxNotifyChannel, outboxTableSql } from './outbox';
 export {

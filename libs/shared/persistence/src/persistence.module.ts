@@ -14,6 +14,7 @@ import { AppConfig } from '@wechat-desk/shared/config';
 import { HealthRegistry } from '@wechat-desk/shared/observability';
 
 import { createServiceDataSource, type ServiceSchema } from './data-source';
+import { DatabaseProbe } from './database-probe';
 
 export const SERVICE_SCHEMA = Symbol('SERVICE_SCHEMA');
 
@@ -29,17 +30,16 @@ export interface PersistenceModuleOptions {
 class DataSourceLifecycle implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(DatabaseProbe) private readonly probe: DatabaseProbe,
     @Optional() @Inject(HealthRegistry) private readonly health: HealthRegistry | null,
   ) {}
 
   onModuleInit(): void {
-    this.health?.register('postgres', async () => {
-      await this.dataSource.query('SELECT 1');
-      return true;
-    });
+    this.health?.register('postgres', () => this.probe.answers());
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.probe.close();
     if (this.dataSource.isInitialized) {
       await this.dataSource.destroy();
     }
@@ -65,6 +65,12 @@ export class PersistenceModule {
             });
             return dataSource.initialize();
           },
+        },
+        {
+          provide: DatabaseProbe,
+          inject: [AppConfig],
+          useFactory: (config: AppConfig) =>
+            new DatabaseProbe(config.DATABASE_URL, options.applicationName),
         },
         DataSourceLifecycle,
       ],
