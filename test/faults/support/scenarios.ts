@@ -88,6 +88,25 @@ const pidOf = (worker: Worker): number => {
   return worker.child.pid;
 };
 
+/**
+ * Restarts `worker` with its RabbitMQ connection through a fault proxy (URL parameters added, e.g.
+ * a heartbeat). The caller closes the proxy and restarts the worker with `directUrl` afterwards.
+ */
+async function restartThroughProxy(
+  cluster: FaultCluster,
+  worker: Worker,
+  parameters: Record<string, string> = {},
+): Promise<{ proxy: TcpFaultProxy; proxied: Worker; directUrl: string }> {
+  const directUrl = worker.spec.env['RABBITMQ_URL'] ?? rabbitUrl();
+  const proxy = await TcpFaultProxy.start(TcpFaultProxy.targetOf(directUrl));
+  const through = new URL(proxy.urlFor(directUrl));
+  for (const [name, value] of Object.entries(parameters)) {
+    through.searchParams.set(name, value);
+  }
+  const proxied = await cluster.restart(worker, { RABBITMQ_URL: through.toString() });
+  return { proxy, proxied, directUrl };
+}
+
 async function countRows(cluster: FaultCluster, from: string): Promise<number> {
   const [row] = await cluster.system.query<{ n: string }>(`SELECT count(*) AS n FROM ${from}`);
   return Number(row?.n ?? 0);
@@ -145,9 +164,7 @@ function killAfterCommit(app: Exclude<AppName, 'ingress'>): FaultScenario {
       if (worker === undefined) {
         throw new Error(`no ${app} worker`);
       }
-      const original = worker.spec.env['RABBITMQ_URL'] ?? rabbitUrl();
-      const proxy = await TcpFaultProxy.start(TcpFaultProxy.targetOf(original));
-      const victim = await cluster.restart(worker, { RABBITMQ_URL: proxy.urlFor(original) });
+      const { proxy, proxied: victim, directUrl } = await restartThroughProxy(cluster, worker);
       let committed = 0;
       try {
         await sleep(2_000);
@@ -171,7 +188,7 @@ function killAfterCommit(app: Exclude<AppName, 'ingress'>): FaultScenario {
         }
         await proxy.close();
       }
-      await cluster.restart(victim, { RABBITMQ_URL: original });
+      await cluster.restart(victim, { RABBITMQ_URL: directUrl });
       return {
         detail: `${committed} rows committed unacknowledged (${proxy.droppedBytes} bytes to RabbitMQ lost)`,
       };
@@ -230,18 +247,16 @@ const blackhole: FaultScenario = {
     if (worker === undefined) {
       throw new Error('no conversation worker');
     }
-    const original = worker.spec.env['RABBITMQ_URL'] ?? rabbitUrl();
-    const proxy = await TcpFaultProxy.start(TcpFaultProxy.targetOf(original));
-    const through = new URL(proxy.urlFor(original));
-    through.searchParams.set('heartbeat', String(heartbeatS));
-    const proxied = await cluster.restart(worker, { RABBITMQ_URL: through.toString() });
+    const { proxy, proxied, directUrl } = await restartThroughProxy(cluster, worker, {
+      heartbeat: String(heartbeatS),
+    });
     await sleep(3_000);
     proxy.blackhole();
     await sleep(heartbeatS * 4 * 1_000);
     proxy.restore();
     await sleep(2_000);
     // Back to the direct connection, so the proxy can go.
-    await cluster.restart(proxied, { RABBITMQ_URL: original });
+    await cluster.restart(proxied, { RABBITMQ_URL: directUrl });
     await proxy.close();
     return {};
   },
