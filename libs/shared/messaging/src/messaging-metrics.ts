@@ -32,8 +32,9 @@ export interface MessagingProbes {
   outboxRows?: () => Promise<number>;
 }
 
-/** A scrape must answer even when RabbitMQ or PostgreSQL does not. */
-const PROBE_TIMEOUT_MS = 2_000;
+/** A scrape must answer even when RabbitMQ or PostgreSQL does not: null after 2 s or a failure. */
+const answerOrNull = <T>(probe: Promise<T>): Promise<T | null> =>
+  withTimeout(probe, 2_000).catch(() => null);
 
 /**
  * The transport's counters (every delivery by type and outcome, handler time, dead letters by
@@ -73,10 +74,8 @@ export class MessagingMetrics implements DeliveryObserver {
       async collect() {
         this.reset();
         const [depths, outbox] = await Promise.all([
-          withTimeout(probes.queueDepths(), PROBE_TIMEOUT_MS).catch(() => null),
-          probes.outboxRows === undefined
-            ? null
-            : withTimeout(probes.outboxRows(), PROBE_TIMEOUT_MS).catch(() => null),
+          answerOrNull(probes.queueDepths()),
+          probes.outboxRows === undefined ? null : answerOrNull(probes.outboxRows()),
         ]);
         if (depths !== null) {
           this.set({ where: 'queue' }, depths.main);
